@@ -1,0 +1,68 @@
+"""nbgrader configuration of the course "Recurrent neural networks from scratch".
+
+Every path is anchored to this file's folder, so nbgrader finds the course
+from any working directory that loads this file (the project's commands pass
+it explicitly).
+"""
+
+import os
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.course_id = "rnn-from-scratch"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+
+# Files never copied into a release or into autograded/<student>/: besides
+# nbgrader's defaults, any Python module or extension a student submits next
+# to the notebook. A file named rnn_utils.py, check_utils.py or numpy.py would
+# otherwise be imported instead of the installed course helpers or numpy,
+# because the kernel puts the notebook's folder first on sys.path.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "__pycache__",
+    "feedback",
+    "*.py",
+    "*.pyc",
+    "*.pyo",
+    "*.pyd",
+    "*.so",
+    "*.pth",
+]
+
+# The student version: solution regions become a marked block for the
+# student's code, test cells are locked, hidden tests are removed.
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.LockCells.lock_grade_cells = True
+c.LockCells.lock_readonly_cells = True
+
+# Autograding: a test cell the student deleted is put back from the source.
+c.OverwriteCells.add_missing_cells = True
+
+# Execution under grading: one runaway cell costs that cell only.
+c.Execute.timeout = 60                  # seconds per cell
+c.Execute.interrupt_on_timeout = True   # interrupt it, then go on with the next cell
+c.Execute.startup_timeout = 120
+# Minimal tracebacks: an error shows its type and message only, never the
+# lines of the (hidden) test that raised it.
+c.Execute.extra_arguments = [
+    "--HistoryManager.hist_file=:memory:",
+    "--InteractiveShell.xmode=Minimal",
+]
+
+# Feedback: hidden test regions are removed from what the student sees.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

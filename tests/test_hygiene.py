@@ -1,0 +1,108 @@
+"""Notebook hygiene: no outputs in sources, release/ fresh and free of secrets, stable grade ids."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from leaks import hidden_fragments, leaked, notebook_text, public_text, solution_fragments
+from tools import grading, nbtools
+
+REPO = grading.REPO
+ASSIGNMENTS = grading.available_assignments()
+STORED = sorted(p for folder in ("source", "notebooks") for p in (REPO / folder).rglob("*.ipynb")
+                if ".ipynb_checkpoints" not in p.parts)
+
+
+def _source(a):
+    return nbtools.read(REPO / "source" / a / f"{a}.ipynb")
+
+
+def _release(a):
+    return nbtools.read(REPO / "release" / a / f"{a}.ipynb")
+
+
+def test_every_assignment_has_a_source_notebook():
+    assert "01_rnn_forward" in ASSIGNMENTS
+    for folder in (REPO / "source").iterdir():
+        assert folder.name in grading.ASSIGNMENTS, f"unknown assignment folder source/{folder.name}"
+
+
+@pytest.mark.parametrize("path", STORED, ids=[str(p.relative_to(REPO)) for p in STORED])
+def test_notebook_stored_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs"), f"cell {i} of {path.name} has stored outputs"
+            assert cell.get("execution_count") is None, f"cell {i} of {path.name} has an execution count"
+
+
+@pytest.mark.parametrize("path", STORED, ids=[str(p.relative_to(REPO)) for p in STORED])
+def test_notebook_is_valid(path):
+    with open(path, encoding="utf-8") as fh:
+        nbformat.validate(nbformat.read(fh, as_version=4))
+
+
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    """release/ as nbgrader generates it from source/ right now."""
+    return grading.make_course(tmp_path_factory.mktemp("fresh"))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_matches_a_fresh_generation(fresh_release, assignment):
+    committed = REPO / "release" / assignment
+    fresh = fresh_release / "release" / assignment
+    assert committed.exists(), f"release/{assignment} is missing: run `make release`"
+    names = sorted(p.name for p in fresh.iterdir())
+    assert sorted(p.name for p in committed.iterdir()) == names, "run `make release`"
+    for name in names:
+        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), \
+            f"release/{assignment}/{name} is stale or was edited by hand: run `make release`"
+
+
+def test_no_stray_release_folders():
+    for folder in (REPO / "release").iterdir():
+        assert folder.name in ASSIGNMENTS, f"release/{folder.name} has no source"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_no_solution_or_hidden_test(assignment):
+    text = (REPO / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text
+    # Every line (12+ characters) and long number of a solution or hidden region
+    # that the source does not also show outside those regions is a secret.
+    source = _source(assignment)
+    public = public_text(source)
+    secrets = solution_fragments(source, public) + hidden_fragments(source, public)
+    assert secrets
+    shown = leaked(secrets, notebook_text(_release(assignment)))
+    assert not shown, f"release/{assignment} shows instructor-only content: {shown[:5]}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_test_cells_are_documented_and_worth_points(assignment):
+    for cell in _source(assignment).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            assert meta.get("points", 0) > 0, f"{meta['grade_id']} carries no points"
+            first = cell.source.lstrip().splitlines()[0]
+            assert first.startswith('"""') and len(first) > 10, \
+                f"{meta['grade_id']} should open with a one-line docstring saying what it checks"
+
+
+def test_grade_ids_are_stable():
+    """Grade ids are what the gradebook keys on: tests/grade_ids.txt lists them; never rename one."""
+    listed = set((Path(__file__).parent / "grade_ids.txt").read_text().split())
+    current = set()
+    for a in ASSIGNMENTS:
+        for cell in _source(a).cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid:
+                current.add(f"{a}/{gid}")
+    missing = {x for x in listed if x.split("/")[0] in ASSIGNMENTS} - current
+    assert not missing, f"released grade ids were renamed or removed: {sorted(missing)}"
+    new = current - listed
+    assert not new, f"add the new grade ids to tests/grade_ids.txt: {sorted(new)}"

@@ -1,0 +1,269 @@
+"""Run nbgrader on a course directory and account for every grade.
+
+The functions here drive nbgrader's own command line (``generate_assignment``,
+``autograde``, ``generate_feedback``) and read its gradebook with nbgrader's
+API. What they add is bookkeeping nbgrader leaves to the instructor:
+
+* students are graded in parallel, one worker per student (never two
+  processes on one student's files);
+* every expected (student, assignment) pair ends up with a result, and a pair
+  nbgrader could not grade is reported with the reason, its stale scores
+  removed from the gradebook, never shown as a plain 0;
+* a test cell that timed out or lost its kernel, a notebook missing from a
+  submission, and a cell without an automatic score are listed as problems.
+"""
+
+import concurrent.futures
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = (
+    "01_rnn_forward",
+    "02_lstm_forward",
+    "03_backprop",
+    "04_dinosaur_island",
+    "05_binary_addition",
+    "06_sine_wave",
+    "07_sequence_classification",
+)
+
+
+def available_assignments(course_dir=REPO):
+    """The assignment ids that have a notebook in ``course_dir/source``, in course order."""
+    src = Path(course_dir) / "source"
+    return [a for a in ASSIGNMENTS if (src / a / f"{a}.ipynb").exists()]
+
+
+def nbgrader_env():
+    """Environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader runs alembic from PATH)."""
+    env = dict(os.environ)
+    bindir = str(Path(sys.executable).parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env.setdefault("MPLBACKEND", "Agg")
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def run_nbgrader(course_dir, *args, timeout=None):
+    """Run ``nbgrader ARGS`` in ``course_dir``; returns the CompletedProcess (output in .stdout)."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    return subprocess.run(cmd, cwd=course_dir, env=nbgrader_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+
+
+def generate_release(course_dir=REPO, assignments=None):
+    """Regenerate ``release/`` from ``source/`` with nbgrader (also registers the assignments)."""
+    assignments = assignments or available_assignments(course_dir)
+    for a in assignments:
+        proc = run_nbgrader(course_dir, "generate_assignment", a, "--force")
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {a} failed:\n{proc.stdout}")
+    return assignments
+
+
+def make_course(dest, assignments=None):
+    """A scratch course directory: the course config and sources, releases generated.
+
+    Returns the path. Grading runs there never touch the repository's gradebook.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "nbgrader_config.py", dest / "nbgrader_config.py")
+    assignments = assignments or available_assignments(REPO)
+    for a in assignments:
+        target = dest / "source" / a
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(REPO / "source" / a, target)
+    generate_release(dest, assignments)
+    return dest
+
+
+@dataclasses.dataclass
+class CellResult:
+    grade_id: str
+    score: float
+    max_score: float
+    auto_score: object  # float or None
+    problem: str = ""
+
+
+@dataclasses.dataclass
+class Result:
+    student: str
+    assignment: str
+    status: str            # "graded" or "not graded"
+    score: float = 0.0
+    max_score: float = 0.0
+    cells: list = dataclasses.field(default_factory=list)
+    problems: list = dataclasses.field(default_factory=list)
+    log: str = ""
+
+
+def _error_reason(log):
+    """The most useful lines of a failed nbgrader run, for the summary."""
+    lines = [ln.strip() for ln in log.splitlines()]
+    errors = [ln for ln in lines if "| ERROR]" in ln or "Error" in ln.split(":")[0]]
+    keep = [ln for ln in errors if not ln.startswith("Traceback")]
+    text = " / ".join(dict.fromkeys(keep))  # unique, in order
+    text = re.sub(r"\s+", " ", text)
+    return text[:400] or (lines[-1][:400] if lines else "no output")
+
+
+def _grade_student(course_dir, student, assignments, timeout):
+    """Autograde every assignment of one student, then write their feedback. Runs in a worker."""
+    logs = {}
+    for a in assignments:
+        try:
+            proc = run_nbgrader(course_dir, "autograde", a, "--student", student, "--force",
+                                timeout=timeout)
+            logs[a] = (proc.returncode, proc.stdout)
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+            logs[a] = (-1, out + f"\n[grading | ERROR] autograde did not finish within {timeout} s")
+    fb = run_nbgrader(course_dir, "generate_feedback", "*", "--student", student, "--force")
+    logs["__feedback__"] = (fb.returncode, fb.stdout)
+    return student, logs
+
+
+def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None):
+    """Autograde ``pairs`` [(student, assignment), ...] that sit in ``submitted/``.
+
+    Students are spread over ``jobs`` worker processes (default: every core);
+    one student's assignments run one after the other in the same worker.
+    ``progress(student)`` is called as each student finishes.
+
+    Returns a list of Result, one per pair, in the order given.
+    """
+    course_dir = Path(course_dir)
+    per_student = {}
+    for student, assignment in pairs:
+        per_student.setdefault(student, []).append(assignment)
+    jobs = jobs or os.cpu_count() or 1
+    logs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_grade_student, course_dir, s, a, timeout)
+                   for s, a in per_student.items()]
+        for fut in concurrent.futures.as_completed(futures):
+            student, student_logs = fut.result()
+            logs[student] = student_logs
+            if progress:
+                progress(student)
+    return collect(course_dir, pairs, logs)
+
+
+def _cell_problem(cell):
+    """Why an autograded test cell lost its points in a way the student cannot see as a test failure."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            ename = out.get("ename", "")
+            if ename == "CellTimeoutError":
+                return "timed out (the cell was interrupted)"
+            if ename in ("DeadKernelError", "CellExecutionError") or "Dead" in ename:
+                return f"kernel died ({ename})"
+    return ""
+
+
+def collect(course_dir, pairs, logs=None):
+    """Read the gradebook and the autograded notebooks; one Result per (student, assignment)."""
+    import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course_dir = Path(course_dir)
+    logs = logs or {}
+    results = []
+    db_url = "sqlite:///" + str(course_dir / "gradebook.db")
+    with Gradebook(db_url) as gb:
+        for student, assignment in pairs:
+            code, log = logs.get(student, {}).get(assignment, (0, ""))
+            res = Result(student, assignment, "graded", log=log)
+            try:
+                max_score = gb.find_assignment(assignment).max_score
+            except MissingEntry:
+                max_score = 0.0
+            res.max_score = max_score
+            autograded = course_dir / "autograded" / student / assignment
+            submitted = course_dir / "submitted" / student / assignment
+            nb_name = f"{assignment}.ipynb"
+            if code != 0 or not (autograded / nb_name).exists():
+                res.status = "not graded"
+                reason = _error_reason(log) if log else "no autograded notebook"
+                if not (submitted / nb_name).exists():
+                    found = sorted(p.name for p in submitted.glob("*.ipynb")) if submitted.exists() else []
+                    reason = (f"{nb_name} is missing from the submission"
+                              + (f" (found: {', '.join(found)})" if found else ""))
+                res.problems.append(f"could not be graded: {reason}")
+                # A failed run must not leave stale scores from an earlier run.
+                try:
+                    gb.remove_submission(assignment, student)
+                except MissingEntry:
+                    pass
+                results.append(res)
+                continue
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                res.status = "not graded"
+                res.problems.append("could not be graded: no gradebook entry after autograding")
+                results.append(res)
+                continue
+            with open(autograded / nb_name, encoding="utf-8") as fh:
+                graded_nb = nbformat.read(fh, as_version=4)
+            by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded_nb.cells}
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    cell = CellResult(grade.name, float(grade.score or 0.0), float(grade.max_score),
+                                      grade.auto_score)
+                    if grade.auto_score is None:
+                        cell.problem = "no automatic score (needs manual grading)"
+                    elif grade.name in by_id:
+                        cell.problem = _cell_problem(by_id[grade.name])
+                    if cell.problem:
+                        res.problems.append(f"cell {grade.name}: {cell.problem}")
+                    res.cells.append(cell)
+            res.score = float(sub.score)
+            results.append(res)
+    return results
+
+
+def feedback_path(course_dir, student, assignment):
+    return Path(course_dir) / "feedback" / student / assignment / f"{assignment}.html"
+
+
+def score_table(results, assignments=None):
+    """The summary printed after grading: submission x assignment, then every problem."""
+    students = list(dict.fromkeys(r.student for r in results))
+    assignments = assignments or list(dict.fromkeys(r.assignment for r in results))
+    cell = {(r.student, r.assignment): r for r in results}
+    width = max([len(s) for s in students] + [10])
+    colw = max(len(a) for a in assignments) if assignments else 10
+    header = "submission".ljust(width) + " | " + " | ".join(a.center(colw) for a in assignments)
+    lines = [header, "-" * len(header)]
+    for s in students:
+        row = []
+        for a in assignments:
+            r = cell.get((s, a))
+            if r is None:
+                txt = "-"
+            elif r.status != "graded":
+                txt = "NOT GRADED"
+            else:
+                txt = f"{r.score:g} / {r.max_score:g}" + (" !" if r.problems else "")
+            row.append(txt.center(colw))
+        lines.append(s.ljust(width) + " | " + " | ".join(row))
+    problems = [(r.student, r.assignment, p) for r in results for p in r.problems]
+    if problems:
+        lines.append("")
+        lines.append(f"!! {len(problems)} problem(s) need attention (marked '!' or NOT GRADED above):")
+        for s, a, p in problems:
+            lines.append(f"   {s} / {a}: {p}")
+    else:
+        lines.append("")
+        lines.append("Every cell of every submission has an automatic score.")
+    return "\n".join(lines)
