@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast test-slow release lab clean
+.PHONY: help install demo test test-fast test-slow release lab bench clean
 
 help:
 	@echo "make demo       regenerate release/, grade the demo submissions, print the score table"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-fast  the tests that do not grade notebooks (seconds)"
 	@echo "make test-slow  only the grading tests"
 	@echo "make release    regenerate release/ from source/"
+	@echo "make bench      run the benchmarks and print their figures (minutes)"
 	@echo "make lab        start JupyterLab on the course, with nbgrader's extensions"
 	@echo "make install    create .venv/ and install the course environment"
 
@@ -44,6 +45,9 @@ test-fast: $(STAMP)
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
+
+bench: $(STAMP)
+	$(BIN)/python -m tools bench
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

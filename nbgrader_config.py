@@ -55,9 +55,16 @@ c.Execute.interrupt_on_timeout = True   # interrupt it, then go on with the next
 c.Execute.startup_timeout = 120
 # Minimal tracebacks: an error shows its type and message only, never the
 # lines of the (hidden) test that raised it.
+#
+# Grading mode: kernels started by nbgrader (autograde, validate, the
+# Validate button) get RNN_COURSE_GRADING=1 in their environment before the
+# first cell runs. rnn_utils.grading_mode() reads it, and the notebooks with a
+# long training run use it to train for fewer iterations; no test is weakened,
+# the tests run their own short, seeded checks either way.
 c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--InteractiveShell.xmode=Minimal",
+    "--IPKernelApp.exec_lines=import os as _os; _os.environ['RNN_COURSE_GRADING'] = '1'; del _os",
 ]
 
 # Feedback: hidden test regions are removed from what the student sees.

@@ -2,6 +2,7 @@
 
   release   regenerate release/ from source/ with nbgrader
   demo      grade the demo submissions of every assignment and print the score table
+  bench     run the benchmarks and print their figures
 """
 
 import argparse
@@ -16,7 +17,7 @@ REPO = grading.REPO
 
 
 def cmd_release(args):
-    done = grading.generate_release(REPO)
+    done = grading.generate_release(REPO, args.assignments or None)
     print(f"release/ regenerated from source/ for: {', '.join(done)}")
     return 0
 
@@ -77,16 +78,42 @@ def cmd_demo(args):
     return 0
 
 
+def cmd_bench(args):
+    from . import benchmarks
+    chosen = args.names or benchmarks.names()
+    unknown = set(chosen) - set(benchmarks.names())
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
+              f"available: {', '.join(benchmarks.names())}")
+        return 2
+    missed = 0
+    for name in chosen:
+        mod = benchmarks.load(name)
+        print(f"\n== {mod.TITLE} ==", flush=True)
+        start = time.perf_counter()
+        for fig in mod.run():
+            print(fig.line(), flush=True)
+            missed += fig.met is False
+        print(f"  ({time.perf_counter() - start:.0f} s)")
+    print(f"\n{missed} target(s) missed." if missed else "\nEvery target met.")
+    if not chosen:
+        print("(no benchmarks are defined yet)")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("release", help="regenerate release/ from source/")
+    release = sub.add_parser("release", help="regenerate release/ from source/")
+    release.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     demo = sub.add_parser("demo", help="grade the demo submissions and print the score table")
     demo.add_argument("--dir", default=str(REPO / "demo"), help="scratch course folder (default: demo/)")
     demo.add_argument("--jobs", type=int, default=None, help="parallel students (default: all cores)")
+    bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
+    bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     args = parser.parse_args(argv)
-    return {"release": cmd_release, "demo": cmd_demo}[args.command](args)
+    return {"release": cmd_release, "demo": cmd_demo, "bench": cmd_bench}[args.command](args)
 
 
 if __name__ == "__main__":
