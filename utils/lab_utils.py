@@ -1,0 +1,1 @@
+"""Helpers of the ungraded companion labs in notebooks/."""
