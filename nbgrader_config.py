@@ -57,14 +57,30 @@ c.Execute.startup_timeout = 120
 # lines of the (hidden) test that raised it.
 #
 # Grading mode: kernels started by nbgrader (autograde, validate, the
-# Validate button) get RNN_COURSE_GRADING=1 in their environment before the
-# first cell runs. rnn_utils.grading_mode() reads it, and the notebooks with a
+# Validate button) run course_grading.kernel_startup() before the first cell:
+# it sets RNN_COURSE_GRADING=1 and arms the integrity guard (see below). rnn_utils.grading_mode() reads it, and the notebooks with a
 # long training run use it to train for fewer iterations; no test is weakened,
 # the tests run their own short, seeded checks either way.
 c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--InteractiveShell.xmode=Minimal",
-    "--IPKernelApp.exec_lines=import os as _os; _os.environ['RNN_COURSE_GRADING'] = '1'; del _os",
+    "--IPKernelApp.exec_lines=import course_grading as _cg; _cg.kernel_startup(); del _cg",
+]
+
+# Autograding runs every notebook through course_grading.GuardedExecute:
+# nbgrader's Execute in a sandboxed kernel (bubblewrap: no access to the
+# course folder or the gradebook, no network, its own user id, bounded memory,
+# processes and CPU time), followed by an integrity check that takes every
+# test point away from a submission that replaced numpy's comparisons, the
+# course helpers or the builtins the tests rely on. See utils/course_grading.py.
+c.Autograde.autograde_preprocessors = [
+    "course_grading.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 # Feedback: hidden test regions are removed from what the student sees.

@@ -2,6 +2,8 @@
 
   release   regenerate release/ from source/ with nbgrader
   demo      grade the demo submissions of every assignment and print the score table
+  grade     autograde a class (submitted/<student>/<assignment>/), feedback, CSV, summary
+  selfgrade grade one notebook of your own with the hidden tests
   bench     run the benchmarks and print their figures
 """
 
@@ -78,6 +80,90 @@ def cmd_demo(args):
     return 0
 
 
+def cmd_grade(args):
+    from course_grading import sandbox_available, sandbox_mode
+    course = Path(args.course).resolve()
+    assignments = grading.available_assignments(course)
+    if args.assignments:
+        unknown = set(args.assignments) - set(assignments)
+        if unknown:
+            print(f"unknown assignment(s): {', '.join(sorted(unknown))}")
+            return 2
+        assignments = [a for a in assignments if a in args.assignments]
+    folder = Path(args.submissions).resolve() if args.submissions else course / "submitted"
+    pairs, skipped = grading.import_submissions(course, folder, assignments)
+    if not pairs:
+        print(f"no submissions found in {folder} (expected <student>/<assignment>/<assignment>.ipynb)")
+        return 2
+    ok, reason = sandbox_available()
+    if sandbox_mode() == "off" or not ok:
+        why = "turned off (RNN_COURSE_SANDBOX=off)" if sandbox_mode() == "off" else reason
+        print("!" * 78 + f"\n!! WARNING: grading WITHOUT ISOLATION: {why}\n"
+              "!! Student code will run with your privileges.\n" + "!" * 78, flush=True)
+        if sandbox_mode() == "require":
+            return 2
+    else:
+        print("Student code runs isolated (bubblewrap: no course files, no network, own user, limits).")
+    print(f"Registering {len(assignments)} assignment(s) with nbgrader ...", flush=True)
+    grading.generate_release(course, assignments)
+    students = sorted({s for s, _ in pairs})
+    print(f"Autograding {len(pairs)} submission(s) of {len(students)} student(s) "
+          f"on {args.jobs or grading.os.cpu_count()} worker(s) ...", flush=True)
+    start = time.perf_counter()
+    bar, update = _progress(len(students), "grading")
+    results = grading.autograde(course, pairs, jobs=args.jobs, progress=update)
+    bar.close()
+    elapsed = time.perf_counter() - start
+    csv_path = Path(args.csv).resolve() if args.csv else course / "grades.csv"
+    grading.export_csv(course, results, csv_path)
+    nb_csv = course / "gradebook_export.csv"
+    grading.run_nbgrader(course, "export", "--to", str(nb_csv))
+    print()
+    print(grading.score_table(results, assignments))
+    for s, a, why in skipped:
+        print(f"   {s} / {a}: {why}")
+    graded = sum(r.status == "graded" for r in results)
+    print(f"\n{graded} of {len(results)} submission(s) graded in {elapsed:.0f} s "
+          f"({len(results) / max(elapsed, 1e-9) * 60:.1f} per minute).")
+    print(f"Grades with status and problems: {csv_path}")
+    print(f"nbgrader's gradebook export:      {nb_csv}")
+    print(f"Feedback for the students:        {course / 'feedback'}/<student>/<assignment>/")
+    return 0
+
+
+def cmd_selfgrade(args):
+    nb = Path(args.notebook)
+    if not nb.exists():
+        print(f"no such notebook: {nb}")
+        return 2
+    print(f"Grading {nb} with the hidden tests (this takes a few seconds) ...", flush=True)
+    try:
+        result, tests, course = grading.selfgrade(nb, args.assignment)
+    except ValueError as exc:
+        print(exc)
+        return 2
+    print()
+    if result.status != "graded":
+        print("Your notebook could not be graded:")
+        for p in result.problems:
+            print("  " + p)
+        return 1
+    for gid, score, max_score, desc, msg in tests:
+        mark = "PASS" if score == max_score else "FAIL"
+        print(f"[{mark}] {score:g}/{max_score:g}  {desc}")
+        for line in msg.splitlines():
+            print(f"         {line}")
+    print(f"\nTotal: {result.score:g} / {result.max_score:g}")
+    for p in result.problems:
+        print("!! " + p)
+    fb = grading.feedback_path(course, "me", result.assignment)
+    if fb.exists():
+        out = nb.with_name(nb.stem + ".feedback.html")
+        shutil.copy(fb, out)
+        print(f"Feedback (HTML): {out}")
+    return 0
+
+
 def cmd_bench(args):
     from . import benchmarks
     chosen = args.names or benchmarks.names()
@@ -110,10 +196,22 @@ def main(argv=None):
     demo = sub.add_parser("demo", help="grade the demo submissions and print the score table")
     demo.add_argument("--dir", default=str(REPO / "demo"), help="scratch course folder (default: demo/)")
     demo.add_argument("--jobs", type=int, default=None, help="parallel students (default: all cores)")
+    grade = sub.add_parser("grade", help="autograde a class of submissions")
+    grade.add_argument("submissions", nargs="?", help="folder of <student>/<assignment>/ "
+                       "(default: the course's submitted/)")
+    grade.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
+    grade.add_argument("--assignments", nargs="*", help="only these assignments")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel students (default: all cores)")
+    grade.add_argument("--csv", help="where to write the grades (default: <course>/grades.csv)")
+    selfg = sub.add_parser("selfgrade", help="grade one notebook of your own with the hidden tests")
+    selfg.add_argument("notebook", help="your filled-in copy of a release notebook")
+    selfg.add_argument("--assignment", help="assignment id (default: recognised from the notebook)")
     bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
     bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     args = parser.parse_args(argv)
-    return {"release": cmd_release, "demo": cmd_demo, "bench": cmd_bench}[args.command](args)
+    commands = {"release": cmd_release, "demo": cmd_demo, "grade": cmd_grade,
+                "selfgrade": cmd_selfgrade, "bench": cmd_bench}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

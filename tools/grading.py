@@ -110,6 +110,9 @@ class Result:
     cells: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)
     log: str = ""
+    isolated: object = None   # True, False (with isolation_note), None (not graded)
+    isolation_note: str = ""
+    integrity: str = ""       # "ok", "tampered", "unknown" or "" (not graded)
 
 
 def _error_reason(log):
@@ -222,12 +225,15 @@ def collect(course_dir, pairs, logs=None):
             with open(autograded / nb_name, encoding="utf-8") as fh:
                 graded_nb = nbformat.read(fh, as_version=4)
             by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded_nb.cells}
+            _read_guard_files(res, autograded)
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     cell = CellResult(grade.name, float(grade.score or 0.0), float(grade.max_score),
                                       grade.auto_score)
                     if grade.auto_score is None:
                         cell.problem = "no automatic score (needs manual grading)"
+                    elif res.integrity == "tampered":
+                        cell.problem = ""  # reported once for the notebook
                     elif grade.name in by_id:
                         cell.problem = _cell_problem(by_id[grade.name])
                     if cell.problem:
@@ -236,6 +242,27 @@ def collect(course_dir, pairs, logs=None):
             res.score = float(sub.score)
             results.append(res)
     return results
+
+
+def _read_guard_files(res, folder):
+    """Integrity verdict and isolation report written by course_grading.GuardedExecute."""
+    import json
+    try:
+        verdict = json.loads((folder / ".course_integrity.json").read_text())
+    except (OSError, ValueError):
+        verdict = {"status": "unknown", "problems": ["no integrity verdict was written"]}
+    res.integrity = verdict.get("status", "unknown")
+    if res.integrity == "tampered":
+        res.problems.append("INTEGRITY: the submission changed what the tests rely on, so every "
+                            "test cell scored 0 -- " + "; ".join(verdict.get("problems", [])))
+    elif res.integrity != "ok":
+        res.problems.append("integrity check did not run: " + "; ".join(verdict.get("problems", [])))
+    try:
+        report = json.loads((folder / ".course_sandbox.json").read_text())
+    except (OSError, ValueError):
+        report = {"isolated": False, "reason": "no isolation report was written"}
+    res.isolated = bool(report.get("isolated"))
+    res.isolation_note = report.get("reason", "")
 
 
 def feedback_path(course_dir, student, assignment):
@@ -263,6 +290,12 @@ def score_table(results, assignments=None):
                 txt = f"{r.score:g} / {r.max_score:g}" + (" !" if r.problems else "")
             row.append(txt.center(colw))
         lines.append(s.ljust(width) + " | " + " | ".join(row))
+    exposed = [r for r in results if r.isolated is False]
+    if exposed:
+        reasons = sorted({r.isolation_note for r in exposed})
+        lines.append("")
+        lines.append(f"!! WARNING: {len(exposed)} submission(s) were graded WITHOUT ISOLATION "
+                     f"(student code ran with your privileges): {'; '.join(reasons)}")
     problems = [(r.student, r.assignment, p) for r in results for p in r.problems]
     if problems:
         lines.append("")
@@ -273,3 +306,98 @@ def score_table(results, assignments=None):
         lines.append("")
         lines.append("Every cell of every submission has an automatic score.")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# A whole class, and one learner's own notebook
+# ---------------------------------------------------------------------------
+
+def import_submissions(course_dir, folder, assignments):
+    """Copy ``folder/<student>/<assignment>/`` into the course's ``submitted/``.
+
+    Returns (pairs, problems): the (student, assignment) pairs found, and
+    folders that could not be used, with the reason.
+    """
+    course_dir, folder = Path(course_dir), Path(folder)
+    target_root = course_dir / "submitted"
+    pairs, problems = [], []
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no submissions folder {folder}")
+    for student_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        for adir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            if adir.name not in assignments:
+                problems.append((student_dir.name, adir.name, "unknown assignment folder, skipped"))
+                continue
+            dest = target_root / student_dir.name / adir.name
+            if adir.resolve() != dest.resolve():
+                if dest.exists():
+                    shutil.rmtree(dest)
+                shutil.copytree(adir, dest, symlinks=True)
+            pairs.append((student_dir.name, adir.name))
+    return pairs, problems
+
+
+def export_csv(course_dir, results, path):
+    """One row per (student, assignment): status, points, and every problem."""
+    import csv
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["student", "assignment", "status", "score", "max_score", "integrity",
+                    "isolated", "problems"])
+        for r in results:
+            w.writerow([r.student, r.assignment, r.status,
+                        f"{r.score:g}" if r.status == "graded" else "",
+                        f"{r.max_score:g}", r.integrity, r.isolated, " | ".join(r.problems)])
+    return path
+
+
+def selfgrade(notebook, assignment=None, workdir=None):
+    """Grade one learner's notebook with the hidden tests in a scratch course.
+
+    Returns (result, per_test) where per_test lists (grade_id, score, max,
+    description, message) without any hidden test source.
+    """
+    import tempfile
+    import nbformat
+
+    notebook = Path(notebook).resolve()
+    with open(notebook, encoding="utf-8") as fh:
+        nb = nbformat.read(fh, as_version=4)
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
+    if assignment is None:
+        for a in available_assignments(REPO):
+            src = REPO / "source" / a / f"{a}.ipynb"
+            with open(src, encoding="utf-8") as fh:
+                src_ids = {c.metadata.get("nbgrader", {}).get("grade_id")
+                           for c in nbformat.read(fh, as_version=4).cells} - {None}
+            if ids and ids <= src_ids:
+                assignment = a
+                break
+    if assignment is None:
+        raise ValueError(f"{notebook.name} is not a copy of a course notebook (no matching "
+                         "nbgrader cells); pass the assignment id explicitly")
+    course = Path(workdir or tempfile.mkdtemp(prefix="rnn-selfgrade-"))
+    make_course(course, [assignment])
+    dest = course / "submitted" / "me" / assignment
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(notebook, dest / f"{assignment}.ipynb")
+    [result] = autograde(course, [("me", assignment)], jobs=1)
+    per_test = []
+    graded = course / "autograded" / "me" / assignment / f"{assignment}.ipynb"
+    if graded.exists():
+        with open(graded, encoding="utf-8") as fh:
+            gnb = nbformat.read(fh, as_version=4)
+        scores = {c.grade_id: c for c in result.cells}
+        for cell in gnb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not (meta.get("grade") and not meta.get("solution")):
+                continue
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            desc = first.strip('"').strip() if first.startswith('"""') else meta["grade_id"]
+            msgs = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.get("outputs", [])
+                    if o.get("output_type") == "error"]
+            sc = scores.get(meta["grade_id"])
+            per_test.append((meta["grade_id"], sc.score if sc else 0.0,
+                             sc.max_score if sc else meta.get("points", 0), desc,
+                             "\n".join(msgs)))
+    return result, per_test, course
