@@ -34,6 +34,8 @@ __all__ = [
     "lstm_sequence_example",
     "plot_unrolled_rnn",
     "plot_hidden_states",
+    "plot_lstm_gates",
+    "plot_gradient_norms",
 ]
 
 
@@ -244,4 +246,73 @@ def plot_hidden_states(a, example=0, ax=None, title="Hidden state over time"):
     ax.set_ylabel("hidden unit")
     ax.set_title(title)
     plt.colorbar(img, ax=ax)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# Pictures for the LSTM and backpropagation assignments (02, 03).
+# ---------------------------------------------------------------------------
+
+def plot_lstm_gates(caches, example=0, title="Inside an LSTM", figsize=(9, 7)):
+    """Heatmaps of the four gates and the cell state of an LSTM over time.
+
+    Arguments:
+    caches -- the ``caches`` returned by ``lstm_forward``: (list of T_x cell caches, x),
+              each cell cache ``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)``
+    example -- which example of the batch to show
+    title -- the figure title
+
+    Returns:
+    the matplotlib figure (one row per quantity: units x time steps)
+    """
+    import matplotlib.pyplot as plt
+
+    steps = caches[0]
+    rows = [  # (label, position in the cell cache, colour range, colour map)
+        (r"forget gate $\Gamma_f$", 4, (0, 1), "viridis"),
+        (r"update gate $\Gamma_u$", 5, (0, 1), "viridis"),
+        (r"candidate $\tilde c$", 6, (-1, 1), "RdBu_r"),
+        (r"output gate $\Gamma_o$", 7, (0, 1), "viridis"),
+        (r"cell state $c$", 1, None, "RdBu_r"),
+    ]
+    fig, axes = plt.subplots(len(rows), 1, figsize=figsize, sharex=True)
+    for ax, (label, pos, vrange, cmap) in zip(axes, rows):
+        values = np.stack([cache[pos][:, example] for cache in steps], axis=1)  # (n_a, T_x)
+        if vrange is None:
+            bound = max(float(np.max(np.abs(values))), 1e-12)
+            vrange = (-bound, bound)
+        img = ax.imshow(values, aspect="auto", cmap=cmap, vmin=vrange[0], vmax=vrange[1],
+                        interpolation="nearest")
+        ax.set_ylabel("unit")
+        ax.set_title(label, fontsize=10, loc="left")
+        fig.colorbar(img, ax=ax, pad=0.01)
+    axes[-1].set_xlabel("time step t")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gradient_norms(curves, ax=None, title="How far back does the gradient reach?",
+                        xlabel="distance in time steps", ylabel="gradient norm"):
+    """Gradient norms against the distance in time, on a logarithmic scale.
+
+    Arguments:
+    curves -- dict label -> 1-D array; entry k is the norm measured k steps back in time
+    ax -- an existing matplotlib axis (optional)
+
+    Returns:
+    the matplotlib axis
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        ax.semilogy(np.arange(len(values)), values, label=label, lw=1.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=9)
     return ax
