@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast test-slow release lab bench clean
+.PHONY: help install demo test test-fast test-slow release lab bench grade selfgrade clean
 
 help:
 	@echo "make demo       regenerate release/, grade the demo submissions, print the score table"
@@ -18,6 +18,8 @@ help:
 	@echo "make test-fast  the tests that do not grade notebooks (seconds)"
 	@echo "make test-slow  only the grading tests"
 	@echo "make release    regenerate release/ from source/"
+	@echo "make grade SUBMISSIONS=dir   autograde a class (default: submitted/)"
+	@echo "make selfgrade NB=notebook   grade your own notebook with the hidden tests"
 	@echo "make bench      run the benchmarks and print their figures (minutes)"
 	@echo "make lab        start JupyterLab on the course, with nbgrader's extensions"
 	@echo "make install    create .venv/ and install the course environment"
@@ -45,6 +47,13 @@ test-fast: $(STAMP)
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
+
+grade: $(STAMP)
+	$(BIN)/python -m tools grade $(SUBMISSIONS)
+
+selfgrade: $(STAMP)
+	@test -n "$(NB)" || (echo "usage: make selfgrade NB=path/to/notebook.ipynb"; exit 2)
+	$(BIN)/python -m tools selfgrade "$(NB)"
 
 bench: $(STAMP)
 	$(BIN)/python -m tools bench

@@ -73,6 +73,13 @@ c.Execute.extra_arguments = [
 # processes and CPU time), followed by an integrity check that takes every
 # test point away from a submission that replaced numpy's comparisons, the
 # course helpers or the builtins the tests rely on. See utils/course_grading.py.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "course_grading.SafeDeduplicateIds",       # nbgrader's, mended for duplicated cells
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "course_grading.SafeOverwriteCells",       # nbgrader's, mended for deleted or stripped cells
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "course_grading.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",

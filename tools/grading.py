@@ -125,13 +125,13 @@ def _error_reason(log):
     return text[:400] or (lines[-1][:400] if lines else "no output")
 
 
-def _grade_student(course_dir, student, assignments, timeout):
+def _grade_student(course_dir, student, assignments, timeout, extra_args=()):
     """Autograde every assignment of one student, then write their feedback. Runs in a worker."""
     logs = {}
     for a in assignments:
         try:
             proc = run_nbgrader(course_dir, "autograde", a, "--student", student, "--force",
-                                timeout=timeout)
+                                *extra_args, timeout=timeout)
             logs[a] = (proc.returncode, proc.stdout)
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
@@ -141,12 +141,63 @@ def _grade_student(course_dir, student, assignments, timeout):
     return student, logs
 
 
-def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None):
+# --- long-lived grading workers: nbgrader's Python API, one process per core ---
+
+_API = None
+
+
+def _config_overrides(cfg, extra_args):
+    """Apply ``--Class.trait=value`` arguments to a traitlets Config."""
+    import ast
+    for arg in extra_args:
+        key, _, value = arg.lstrip("-").partition("=")
+        cls, _, trait = key.partition(".")
+        try:
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            pass
+        cfg[cls][trait] = value
+    return cfg
+
+
+def _worker_init(course_dir, extra_args):
+    global _API
+    from traitlets.config.loader import PyFileConfigLoader
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    os.chdir(course_dir)
+    os.environ.update(nbgrader_env())
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    cfg = _config_overrides(cfg, extra_args)
+    _API = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
+
+
+def _grade_student_api(student, assignments):
+    """Autograde one student's assignments, then their feedback, in a worker process."""
+    logs = {}
+    for a in assignments:
+        try:
+            out = _API.autograde(a, student, force=True, create=True)
+            log = (out.get("log") or "") + ("\n" + out["error"] if out.get("error") else "")
+            logs[a] = (0 if out.get("success") else 1, log)
+        except Exception as exc:  # nbgrader raised instead of reporting
+            logs[a] = (1, f"[grading | ERROR] {type(exc).__name__}: {exc}")
+    for a in assignments:
+        if logs[a][0] == 0:
+            try:
+                _API.generate_feedback(a, student, force=True)
+            except Exception as exc:
+                logs[a] = (0, logs[a][1] + f"\n[grading | ERROR] feedback failed: {exc}")
+    return student, logs
+
+
+def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_args=()):
     """Autograde ``pairs`` [(student, assignment), ...] that sit in ``submitted/``.
 
     Students are spread over ``jobs`` worker processes (default: every core);
     one student's assignments run one after the other in the same worker.
-    ``progress(student)`` is called as each student finishes.
+    ``progress(student)`` is called as each student finishes; ``extra_args``
+    are passed to ``nbgrader autograde`` (e.g. ``--Execute.timeout=10``).
 
     Returns a list of Result, one per pair, in the order given.
     """
@@ -156,14 +207,36 @@ def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None):
         per_student.setdefault(student, []).append(assignment)
     jobs = jobs or os.cpu_count() or 1
     logs = {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_grade_student, course_dir, s, a, timeout)
-                   for s, a in per_student.items()]
-        for fut in concurrent.futures.as_completed(futures):
-            student, student_logs = fut.result()
-            logs[student] = student_logs
-            if progress:
-                progress(student)
+    # Fast path: long-lived worker processes running nbgrader's API (no
+    # start-up cost per submission). Should a worker process itself die, the
+    # students it had not finished are graded again, one nbgrader command each.
+    import multiprocessing
+    ctx = multiprocessing.get_context("spawn")
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+                max_workers=min(jobs, len(per_student)) or 1, mp_context=ctx,
+                initializer=_worker_init, initargs=(str(course_dir), tuple(extra_args))) as pool:
+            futures = {pool.submit(_grade_student_api, s, a): s for s, a in per_student.items()}
+            for fut in concurrent.futures.as_completed(futures):
+                try:
+                    student, student_logs = fut.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    continue
+                logs[student] = student_logs
+                if progress:
+                    progress(student)
+    except concurrent.futures.process.BrokenProcessPool:
+        pass
+    left = {s: a for s, a in per_student.items() if s not in logs}
+    if left:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_grade_student, course_dir, s, a, timeout, extra_args)
+                       for s, a in left.items()]
+            for fut in concurrent.futures.as_completed(futures):
+                student, student_logs = fut.result()
+                logs[student] = student_logs
+                if progress:
+                    progress(student)
     return collect(course_dir, pairs, logs)
 
 
@@ -173,6 +246,8 @@ def _cell_problem(cell):
         if out.get("output_type") == "error":
             ename = out.get("ename", "")
             if ename == "CellTimeoutError":
+                if "restarted" in out.get("evalue", ""):
+                    return "timed out and the kernel ignored the interrupt (restarted)"
                 return "timed out (the cell was interrupted)"
             if ename in ("DeadKernelError", "CellExecutionError") or "Dead" in ename:
                 return f"kernel died ({ename})"
@@ -226,6 +301,11 @@ def collect(course_dir, pairs, logs=None):
                 graded_nb = nbformat.read(fh, as_version=4)
             by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded_nb.cells}
             _read_guard_files(res, autograded)
+            for i, cell in enumerate(graded_nb.cells):
+                if not cell.metadata.get("nbgrader", {}).get("grade"):
+                    for out in cell.get("outputs", []):
+                        if out.get("output_type") == "error" and "restarted" in out.get("evalue", ""):
+                            res.problems.append(f"cell {i + 1} (not a test): {out['evalue']}")
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     cell = CellResult(grade.name, float(grade.score or 0.0), float(grade.max_score),

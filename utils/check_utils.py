@@ -162,8 +162,10 @@ def check_close(name, actual, expected, rtol=1e-6, atol=1e-8, hidden=False, hint
     _fail("\n".join(lines))
 
 
-def check_calls(outer, inner_name, *args, **kwargs):
+def check_calls(outer, inner_name, *args, message=None, **kwargs):
     """Fail unless calling ``outer(*args)`` uses the function named ``inner_name``.
+
+    ``message`` replaces the default explanation given when it does not.
 
     This is nbgrader's structural trick: the helper is removed from the
     namespace ``outer`` was defined in, so a call to it raises ``NameError``;
@@ -185,8 +187,8 @@ def check_calls(outer, inner_name, *args, **kwargs):
               "Make it run correctly first (see the tests above).")
     finally:
         namespace[inner_name] = saved
-    _fail(f"{outer.__name__} should call {inner_name} at every time step instead of "
-          f"repeating its computation.")
+    _fail(message or f"{outer.__name__} should call {inner_name} at every time step instead "
+          f"of repeating its computation.")
 
 
 def rel_error(x, y):

@@ -57,7 +57,7 @@ SANDBOX_FILE = ".course_sandbox.json"
 
 LIMITS = {
     "as": 3 * 1024 ** 3,      # address space, bytes
-    "nproc": 256,             # processes and threads of the kernel's user id
+    "nproc": 64,              # processes and threads of the kernel's user id
     "cpu": 900,               # CPU seconds for the whole notebook
     "fsize": 256 * 1024 ** 2,  # largest file it may write, bytes
     "nofile": 1024,
@@ -271,7 +271,41 @@ def guard_report():
                 changed.append("IPython's exception handling was replaced")
         elif now.get(key, None) is not value:
             changed.append(f"{key} was replaced or removed")
-    return _module_origin_problems() + changed
+    return _module_origin_problems() + changed + _user_namespace_problems()
+
+
+def _user_namespace_problems():
+    """Names the notebook imported from the helpers (check_close, np, ...) must still be them."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is None:
+        return []
+    ns = shell.user_ns
+    problems = []
+    # Only the checking helpers and the example builders: graded functions may
+    # legitimately share a name with a helper of another assignment.
+    for mod_name in ("check_utils", "rnn_utils"):
+        mod = sys.modules.get(mod_name)
+        if mod is None:
+            continue
+        names = getattr(mod, "__all__", ())
+        if mod_name == "rnn_utils":
+            names = [n for n in names if n.endswith("_example")]
+        for name in names:
+            original = _SNAPSHOT.get(f"{mod_name}.{name}")
+            if original is not None and name in ns and ns[name] is not original:
+                problems.append(f"the name {name} (from {mod_name}) was redefined in the notebook")
+    for mod_name in HELPER_MODULES:
+        if mod_name in ns and ns[mod_name] is not _SNAPSHOT.get(f"sys.modules[{mod_name!r}]"):
+            problems.append(f"the name {mod_name} no longer refers to the course module")
+    np_mod = _SNAPSHOT.get("sys.modules['numpy']")
+    for alias in ("np", "numpy"):
+        if alias in ns and ns[alias] is not np_mod:
+            problems.append(f"the name {alias} no longer refers to numpy")
+    return problems
 
 
 GUARD_CELL = (
@@ -308,13 +342,30 @@ def _make_guarded_execute():
 
             workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
             sandbox = self._prepare_sandbox(workdir)
-            nb.cells.append(nbformat.v4.new_code_cell(GUARD_CELL))
+            # A guard cell after every test cell and at the end: tampering that
+            # is undone before the last cell is still seen.
+            cells, guards = [], []
+            for cell in nb.cells:
+                cells.append(cell)
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                    guards.append(nbformat.v4.new_code_cell(GUARD_CELL))
+                    cells.append(guards[-1])
+            guards.append(nbformat.v4.new_code_cell(GUARD_CELL))
+            cells.append(guards[-1])
+            nb.cells = cells
             try:
                 nb, resources = super().preprocess(nb, resources, km)
             finally:
-                guard = nb.cells.pop()
+                nb.cells = [c for c in nb.cells if not any(c is g for g in guards)]
                 self._cleanup_sandbox(sandbox)
-            outputs = guard.get("outputs", [])
+            outputs = guards[-1].get("outputs", [])
+            for g in guards[:-1]:
+                tampered = [o for o in g.get("outputs", [])
+                            if o.get("output_type") == "error" and o.get("ename") == "IntegrityError"]
+                if tampered:
+                    outputs = tampered + outputs
+                    break
             errors = [o for o in outputs if o.get("output_type") == "error"]
             peak = None
             for o in outputs:
@@ -343,6 +394,32 @@ def _make_guarded_execute():
             except OSError:
                 pass
             return nb, resources
+
+        def preprocess_cell(self, cell, resources, index):
+            # A kernel that ignores the interrupt (a loop that catches
+            # KeyboardInterrupt) or dies (a limit was hit) would make nbgrader
+            # drop the whole notebook; instead that cell gets the error, the
+            # kernel is restarted, and grading goes on with the next cell.
+            from nbclient.exceptions import CellTimeoutError, DeadKernelError
+            from nbformat import NotebookNode
+            try:
+                return super().preprocess_cell(cell, resources, index)
+            except (CellTimeoutError, DeadKernelError) as exc:
+                dead = isinstance(exc, DeadKernelError)
+                what = "died" if dead else "ignored the interrupt after the cell timed out"
+                self.log.error("The kernel %s in cell %d: restarting it", what, index)
+                cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(
+                    output_type="error", ename="DeadKernelError" if dead else "CellTimeoutError",
+                    evalue=f"the kernel {what}; it was restarted, so the cells after this "
+                           "one ran in a fresh kernel",
+                    traceback=[f"The kernel {what} and was restarted."])]
+                self._restart_kernel()
+                return cell, self.resources
+
+        def _restart_kernel(self):
+            from jupyter_core.utils import run_sync
+            run_sync(self.km.restart_kernel)(now=True)
+            run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
 
         @staticmethod
         def _zero_test_cells(nb, message):
@@ -379,6 +456,9 @@ def _make_guarded_execute():
             (kdir / "kernel.json").write_text(json.dumps({
                 "argv": [sys.executable, "-m", "course_grading", "kernel", "{connection_file}"],
                 "display_name": "Python 3 (sandboxed grading)",
+                # Interrupts travel as a message: a signal from outside would not reach
+                # the kernel inside its own PID namespace.
+                "interrupt_mode": "message",
                 "language": "python",
                 "env": {RUN_DIR_ENV: str(rundir),
                         COURSE_ROOT_ENV: os.environ.get(COURSE_ROOT_ENV, os.getcwd())},
@@ -413,17 +493,107 @@ def _make_guarded_execute():
     return GuardedExecute
 
 
+def _make_sanitizers():
+    """Two of nbgrader's sanitizing steps, mended where a broken submission made them crash.
+
+    * nbgrader's DeduplicateIds leaves an empty ``nbgrader`` dict on a duplicated
+      cell, on which later steps fail with ``KeyError: 'grade_id'``: here the
+      duplicate simply becomes an ordinary cell.
+    * nbgrader's OverwriteCells puts a deleted test cell back after the cell
+      that preceded it in the source, and fails when that cell was deleted
+      too (or when the whole notebook lost its nbgrader metadata). Here a
+      cell whose text is unchanged from the release gets its metadata back,
+      and a missing test cell goes after the nearest earlier cell still present.
+    """
+    from nbgrader import utils as nbu
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import DeduplicateIds, OverwriteCells
+    from nbformat import NotebookNode
+
+    class SafeDeduplicateIds(DeduplicateIds):
+        def preprocess_cell(self, cell, resources, cell_index):
+            if not (nbu.is_grade(cell) or nbu.is_solution(cell) or nbu.is_locked(cell)):
+                return cell, resources
+            grade_id = cell.metadata.nbgrader.get("grade_id")
+            if grade_id is None or grade_id in self.grade_ids:
+                self.log.warning("Cell with id '%s' exists multiple times: keeping the first", grade_id)
+                del cell.metadata["nbgrader"]
+            else:
+                self.grade_ids.add(grade_id)
+            return cell, resources
+
+    class SafeOverwriteCells(OverwriteCells):
+        def preprocess(self, nb, resources):
+            info = resources["nbgrader"]
+            with Gradebook(info["db_url"]) as gb:
+                source_nb = gb.find_notebook(info["notebook"], info["assignment"])
+                self._restore_metadata(nb, source_nb)
+            return super().preprocess(nb, resources)
+
+        def _restore_metadata(self, nb, source_nb):
+            grade = {c.name: c.max_score for c in source_nb.grade_cells}
+            solution = {c.name for c in source_nb.solution_cells}
+            present = {c.metadata["nbgrader"].get("grade_id") for c in nb.cells
+                       if "nbgrader" in c.metadata}
+            by_text = {}
+            for sc in source_nb.source_cells:
+                if sc.source.strip() and sc.name not in solution:
+                    by_text.setdefault((sc.cell_type, sc.source.strip()), sc)
+            for cell in nb.cells:
+                if "nbgrader" in cell.metadata:
+                    continue
+                sc = by_text.get((cell.cell_type, cell.source.strip()))
+                if sc is None or sc.name in present:
+                    continue
+                meta = {"grade": sc.name in grade, "grade_id": sc.name, "locked": sc.locked,
+                        "solution": False, "schema_version": 3, "task": False,
+                        "checksum": sc.checksum}
+                if sc.name in grade:
+                    meta["points"] = grade[sc.name]
+                cell.metadata["nbgrader"] = NotebookNode(meta)
+                present.add(sc.name)
+                self.log.warning("Cell %s had lost its nbgrader metadata: restored", sc.name)
+
+        def add_missing_grade_cells(self, nb, resources):
+            source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            order = [c.name for c in source_nb.source_cells]
+            source = {c.name: c for c in source_nb.source_cells}
+            grade = {c.name: c.max_score for c in source_nb.grade_cells}
+            solution = {c.name for c in source_nb.solution_cells}
+            for gid in order:
+                if gid not in grade:
+                    continue
+                where = {c.metadata["nbgrader"].get("grade_id"): i for i, c in enumerate(nb.cells)
+                         if "nbgrader" in c.metadata}
+                if gid in where:
+                    continue
+                pos = 0
+                for prev in reversed(order[:order.index(gid)]):
+                    if prev in where:
+                        pos = where[prev] + 1
+                        break
+                self.log.warning("Missing grade cell %s encountered, adding to notebook", gid)
+                nb.cells.insert(pos, self.missing_cell_transform(source[gid], grade[gid],
+                                                                 is_solution=gid in solution))
+            return nb, resources
+
+    return {"SafeDeduplicateIds": SafeDeduplicateIds, "SafeOverwriteCells": SafeOverwriteCells}
+
+
 _CLASSES = {}
 
 
 def __getattr__(name):
-    # nbgrader resolves "course_grading.GuardedExecute" lazily, so kernels that
-    # import this module for the guard never pay for importing nbgrader.
-    if name == "GuardedExecute":
-        if name not in _CLASSES:
+    # nbgrader resolves "course_grading.GuardedExecute" (and the others) lazily,
+    # so kernels that import this module for the guard never import nbgrader.
+    if name not in _CLASSES:
+        if name == "GuardedExecute":
             _CLASSES[name] = _make_guarded_execute()
-        return _CLASSES[name]
-    raise AttributeError(name)
+        elif name in ("SafeDeduplicateIds", "SafeOverwriteCells"):
+            _CLASSES.update(_make_sanitizers())
+        else:
+            raise AttributeError(name)
+    return _CLASSES[name]
 
 
 def main(argv=None):
