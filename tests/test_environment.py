@@ -33,8 +33,11 @@ def _conda_pins():
         if re.match(r"^\s+- pip:\s*$", line):
             in_pip = True
             continue
-        m = re.match(r"^\s+- ([A-Za-z0-9_.-]+)(?:=([^=\s#]+))?\s*(#.*)?$", line)
-        if m and not in_pip:
+        if in_pip:
+            m = re.match(r"^\s+- ([A-Za-z0-9_.-]+)==([^=\s#]+)\s*(#.*)?$", line)
+        else:
+            m = re.match(r"^\s+- ([A-Za-z0-9_.-]+)(?:=([^=\s#]+))?\s*(#.*)?$", line)
+        if m:
             pins[m.group(1).lower()] = m.group(2)
     return pins
 
