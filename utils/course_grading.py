@@ -134,7 +134,8 @@ def sandbox_command(argv, workdir, rundir, course_root=None, limits=LIMITS):
     hide = [p for p in {course_root, str(REPO_DIR), os.path.expanduser("~")} if p]
     hide = sorted({str(Path(p).resolve()) for p in hide}, key=len)
     keep = {sys.prefix, sys.base_prefix, str(UTILS_DIR)}
-    keep = sorted({str(Path(p).resolve()) for p in keep if any(_under(p, h) for h in hide)}, key=len)
+    keep = sorted({str(Path(p).resolve()) for p in keep
+                   if any(_under(p, h) for h in hide + ["/tmp"])}, key=len)
     cmd = [shutil.which("bwrap"), "--die-with-parent", "--unshare-net", "--unshare-pid",
            "--unshare-ipc", "--unshare-uts", "--hostname", "grading",
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
