@@ -165,6 +165,8 @@ def _worker_init(course_dir, extra_args):
     from traitlets.config.loader import PyFileConfigLoader
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+    import warnings
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy chatter
     os.chdir(course_dir)
     os.environ.update(nbgrader_env())
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()

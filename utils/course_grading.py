@@ -184,6 +184,11 @@ def kernel_main(connection_file, extra_args=()):
     cmd, uid = sandbox_command(argv, workdir, rundir, os.environ.get(COURSE_ROOT_ENV))
     _chown_tree(rundir, uid)
     _chown_tree(workdir, uid)
+    # The kernel's own chatter (banners, warnings) goes to a log file instead of
+    # the instructor's terminal; a kernel that dies has its log's tail reported.
+    log = os.open(rundir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     os.execv(cmd[0], cmd)
 
 
@@ -409,6 +414,10 @@ def _make_guarded_execute():
                 dead = isinstance(exc, DeadKernelError)
                 what = "died" if dead else "ignored the interrupt after the cell timed out"
                 self.log.error("The kernel %s in cell %d: restarting it", what, index)
+                kernel_log = getattr(self, "_sandbox_rundir", None)
+                if kernel_log is not None and (kernel_log / "kernel.log").exists():
+                    tail = (kernel_log / "kernel.log").read_text(errors="replace")[-2000:]
+                    self.log.error("Last lines of the kernel's log:\n%s", tail)
                 cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(
                     output_type="error", ename="DeadKernelError" if dead else "CellTimeoutError",
                     evalue=f"the kernel {what}; it was restarted, so the cells after this "
