@@ -129,6 +129,38 @@ def format_addition(a, b, predicted, n_bits=8):
             f"{bits.format(a)} + {bits.format(b)} = {bits.format(predicted % 2 ** n_bits)}   {ok}")
 
 
+def _plot_training_history(history, axes, loss_label, accuracy_label, log_loss=False, chance=None):
+    """Loss per batch with its running mean (left) and held-out accuracy (right)."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+    loss = np.asarray(history["loss"], dtype=float)
+    axes[0].plot(history["iteration"], loss, lw=0.6, alpha=0.35, color="C0", label="one batch")
+    k = 50
+    if len(loss) >= k:
+        smooth = np.convolve(loss, np.ones(k) / k, mode="valid")
+        axes[0].plot(np.asarray(history["iteration"])[k - 1:], smooth, color="C0",
+                     label=f"mean of {k} batches")
+    if log_loss:
+        axes[0].set_yscale("log")
+    axes[0].set_xlabel("iteration")
+    axes[0].set_ylabel(loss_label)
+    axes[0].set_title("training loss")
+    axes[0].legend()
+    axes[1].plot(history["eval_iteration"], 100 * np.asarray(history["accuracy"]), "o-", ms=3, color="C2")
+    if chance is not None:
+        axes[1].axhline(100 * chance, color="0.5", ls="--", label="chance")
+        axes[1].legend(loc="lower right")
+    axes[1].set_ylim(-3, 103)
+    axes[1].set_xlabel("iteration")
+    axes[1].set_ylabel(accuracy_label)
+    axes[1].set_title("held-out accuracy")
+    axes[1].grid(alpha=0.3)
+    plt.tight_layout()
+    return axes
+
+
 def plot_adder_history(history, axes=None):
     """Training loss and held-out exact-sum accuracy of the adder, side by side.
 
@@ -136,30 +168,8 @@ def plot_adder_history(history, axes=None):
     history -- dict with "iteration", "loss" (one per iteration) and
                "eval_iteration", "accuracy" (one per evaluation)
     """
-    import matplotlib.pyplot as plt
-
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11, 3.4))
-    loss = np.asarray(history["loss"], dtype=float)
-    axes[0].plot(history["iteration"], loss, lw=0.6, alpha=0.35, color="C0", label="one batch")
-    if len(loss) >= 50:
-        k = 50
-        smooth = np.convolve(loss, np.ones(k) / k, mode="valid")
-        axes[0].plot(np.asarray(history["iteration"])[k - 1:], smooth, color="C0",
-                     label=f"mean of {k} batches")
-    axes[0].set_yscale("log")
-    axes[0].set_xlabel("iteration")
-    axes[0].set_ylabel("cross-entropy per example (nats)")
-    axes[0].set_title("training loss")
-    axes[0].legend()
-    axes[1].plot(history["eval_iteration"], 100 * np.asarray(history["accuracy"]), "o-", color="C2")
-    axes[1].set_ylim(-3, 103)
-    axes[1].set_xlabel("iteration")
-    axes[1].set_ylabel("% of held-out sums exactly right")
-    axes[1].set_title("held-out accuracy")
-    axes[1].grid(alpha=0.3)
-    plt.tight_layout()
-    return axes
+    return _plot_training_history(history, axes, "cross-entropy per example (nats)",
+                                  "% of held-out sums exactly right", log_loss=True)
 
 
 def plot_hidden_vs_carry(a, carry, example=0, labels=None):
@@ -461,31 +471,8 @@ def plot_classifier_history(history, chance=None, axes=None):
                "eval_iteration", "accuracy" (every evaluation)
     chance -- accuracy of a random guess, drawn as a dashed line
     """
-    import matplotlib.pyplot as plt
-
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11, 3.4))
-    loss = np.asarray(history["loss"], dtype=float)
-    axes[0].plot(history["iteration"], loss, lw=0.6, alpha=0.35, color="C0", label="one batch")
-    if len(loss) >= 50:
-        k = 50
-        axes[0].plot(np.asarray(history["iteration"])[k - 1:], np.convolve(loss, np.ones(k) / k, "valid"),
-                     color="C0", label=f"mean of {k} batches")
-    axes[0].set_xlabel("iteration")
-    axes[0].set_ylabel("cross-entropy (nats)")
-    axes[0].set_title("training loss")
-    axes[0].legend()
-    axes[1].plot(history["eval_iteration"], 100 * np.asarray(history["accuracy"]), "o-", ms=3, color="C2")
-    if chance is not None:
-        axes[1].axhline(100 * chance, color="0.5", ls="--", label="chance")
-        axes[1].legend(loc="lower right")
-    axes[1].set_ylim(0, 103)
-    axes[1].set_xlabel("iteration")
-    axes[1].set_ylabel("held-out accuracy (%)")
-    axes[1].set_title("held-out accuracy")
-    axes[1].grid(alpha=0.3)
-    plt.tight_layout()
-    return axes
+    return _plot_training_history(history, axes, "cross-entropy (nats)", "held-out accuracy (%)",
+                                  chance=chance)
 
 
 def plot_accuracy_vs_distance(curves, chance=None, ax=None,

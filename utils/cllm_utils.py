@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+import rnn_utils
 from rnn_utils import softmax
 
 __all__ = [
@@ -180,14 +181,9 @@ def initialize_parameters(n_a, n_x, n_y, seed=1, scale=0.01):
     parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
                   b (n_a, 1), by (n_y, 1)
     """
-    rng = np.random.default_rng(seed)
-    return {
-        "Wax": rng.standard_normal((n_a, n_x)) * scale,
-        "Waa": rng.standard_normal((n_a, n_a)) * scale,
-        "Wya": rng.standard_normal((n_y, n_a)) * scale,
-        "b": np.zeros((n_a, 1)),
-        "by": np.zeros((n_y, 1)),
-    }
+    # The draws of rnn_utils' initialiser; this model calls its hidden bias b.
+    p = rnn_utils.initialize_rnn_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+    return {"Wax": p["Wax"], "Waa": p["Waa"], "Wya": p["Wya"], "b": p["ba"], "by": p["by"]}
 
 
 def rnn_step_forward(parameters, a_prev, x):
