@@ -110,6 +110,12 @@ CASES = [
 ]
 
 
+def _assert_published(grads, published, rel):
+    """Every published figure {(key, i, j): value} matches the gradients within rel."""
+    for (name, i, j), value in published.items():
+        assert grads[name][i][j] == pytest.approx(value, rel=rel), name
+
+
 @needs_notebooks
 @pytest.mark.parametrize("fn,cases", CASES, ids=[c[0].__name__.strip("_") for c in CASES])
 def test_reference_backward_passes_pass_the_gradient_check_with_margin(bp, fn, cases):
@@ -169,8 +175,7 @@ def test_rnn_cell_published_figures_come_from_the_bias_of_example_b(bp):
     published = {("dxt", 1, 2): -0.4605641030588796, ("da_prev", 2, 3): 0.08429686538067671,
                  ("dWax", 3, 1): 0.3930818739219304, ("dWaa", 1, 2): -0.2848395578696066,
                  ("dba", 4, 0): 0.80517166}
-    for (name, i, j), value in published.items():
-        assert g[name][i][j] == pytest.approx(value, rel=1e-8), name
+    _assert_published(g, published, rel=1e-8)
 
 
 @needs_notebooks
@@ -205,8 +210,7 @@ def test_lstm_cell_published_dxt_is_wrong_and_the_rest_right(bp):
                  ("dWc", 3, 1): 2.3045621636876668, ("dWo", 1, 2): 0.3313115952892108,
                  ("dbf", 4, 0): 0.18864637, ("dbi", 4, 0): -0.40142491, ("dbc", 4, 0): 0.25587763,
                  ("dbo", 4, 0): 0.13893342}
-    for (name, i, j), value in published.items():
-        assert g[name][i][j] == pytest.approx(value, rel=1e-7), name
+    _assert_published(g, published, rel=1e-7)
 
 
 @needs_notebooks
