@@ -1,43 +1,51 @@
-# Course commands. Each target installs what it needs first (a virtual
-# environment in .venv/ built from requirements.txt), so on a fresh machine
-# with Python 3.11 `make demo` and `make test` work as they are.
+# Course commands. Each target installs what it needs first: a virtual
+# environment in .venv/ built from the lock (requirements/dev.lock: every
+# package of the tree pinned with hashes), the student helpers (utils/) and the
+# instructor package (rnn_course, the `rnn-course` command), both editable.
+# On a fresh machine with Python 3.11, 3.12 or 3.13, `make demo` and
+# `make test` work as they are.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV   := .venv
-BIN    := $(CURDIR)/$(VENV)/bin
+# The newest supported Python found on PATH (override: make PYTHON=python3.12).
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do command -v python$$v >/dev/null 2>&1 && python$$v -c 'import sys' 2>/dev/null && { echo python$$v; exit; }; done; echo python3)
+VENV   ?= .venv
+BIN    := $(abspath $(VENV))/bin
 STAMP  := $(VENV)/.installed
 # nbgrader calls alembic and jupyter through PATH: put the environment first.
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: help install demo test test-fast test-slow release lab bench grade selfgrade clean
+.PHONY: help install demo test test-fast test-slow release lab bench grade selfgrade lint format lock wheel clean
 
 help:
 	@echo "make demo       regenerate release/, grade the demo submissions, print the score table"
 	@echo "make test       run the whole test suite"
-	@echo "make test-fast  the tests that do not grade notebooks (seconds)"
-	@echo "make test-slow  only the grading tests"
+	@echo "make test-fast  the tests that do not grade or execute notebooks (seconds)"
+	@echo "make test-slow  only the grading, execution and browser tests"
 	@echo "make release    regenerate release/ from source/"
 	@echo "make grade SUBMISSIONS=dir   autograde a class (default: submitted/)"
 	@echo "make selfgrade NB=notebook   grade your own notebook with the hidden tests"
 	@echo "make bench      run the benchmarks and print their figures (minutes)"
 	@echo "make lab        start JupyterLab on the course, with nbgrader's extensions"
+	@echo "make lint       ruff check and ruff format --check"
+	@echo "make lock       re-resolve requirements/*.lock from requirements/*.in"
+	@echo "make wheel      build the student helpers' wheel into dist/"
 	@echo "make install    create .venv/ and install the course environment"
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "the course needs Python 3.11, found " + sys.version.split()[0]'
+$(STAMP): requirements/dev.lock pyproject.toml utils/pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; assert (3, 11) <= v <= (3, 13), "the course needs Python 3.11 to 3.13, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ./utils -e .
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m tools demo
+	$(BIN)/rnn-course demo
 
 release: $(STAMP)
-	$(BIN)/python -m tools release
+	$(BIN)/rnn-course release
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -49,17 +57,34 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
 
 grade: $(STAMP)
-	$(BIN)/python -m tools grade $(SUBMISSIONS)
+	$(BIN)/rnn-course grade $(SUBMISSIONS)
 
 selfgrade: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make selfgrade NB=path/to/notebook.ipynb"; exit 2)
-	$(BIN)/python -m tools selfgrade "$(NB)"
+	$(BIN)/rnn-course selfgrade "$(NB)"
 
 bench: $(STAMP)
-	$(BIN)/python -m tools bench
+	$(BIN)/rnn-course bench
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
 
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs uv (pip install uv); resolves for every supported Python (3.11 to 3.13).
+lock:
+	uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/student.in -o requirements/student.lock
+	uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/dev.in -o requirements/dev.lock
+
+wheel: $(STAMP)
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist utils
+
 clean:
-	rm -rf autograded feedback submitted gradebook.db demo .pytest_cache
+	rm -rf autograded feedback submitted gradebook.db gradebook.db-journal demo .pytest_cache \
+	    grades.csv gradebook_export.csv build dist utils/build utils/*.egg-info *.egg-info

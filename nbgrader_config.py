@@ -50,38 +50,42 @@ c.LockCells.lock_readonly_cells = True
 c.OverwriteCells.add_missing_cells = True
 
 # Execution under grading: one runaway cell costs that cell only.
-c.Execute.timeout = 60                  # seconds per cell
-c.Execute.interrupt_on_timeout = True   # interrupt it, then go on with the next cell
+c.Execute.timeout = 60  # seconds per cell
+c.Execute.interrupt_on_timeout = True  # interrupt it, then go on with the next cell
 c.Execute.startup_timeout = 120
 # Minimal tracebacks: an error shows its type and message only, never the
 # lines of the (hidden) test that raised it.
 #
 # Grading mode: kernels started by nbgrader (autograde, validate, the
-# Validate button) run course_grading.kernel_startup() before the first cell:
-# it sets RNN_COURSE_GRADING=1 and arms the integrity guard (see below). rnn_utils.grading_mode() reads it, and the notebooks with a
-# long training run use it to train for fewer iterations; no test is weakened,
-# the tests run their own short, seeded checks either way.
+# Validate button) set RNN_COURSE_GRADING=1 before the first cell.
+# rnn_utils.grading_mode() reads it, and the notebooks with a long training
+# run use it to train for fewer iterations; no test is weakened, the tests run
+# their own short, seeded checks either way. (Autograding also arms the
+# integrity guard there: rnn_course.preprocessors.GuardedExecute.)
 c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--InteractiveShell.xmode=Minimal",
-    "--IPKernelApp.exec_lines=import course_grading as _cg; _cg.kernel_startup(); del _cg",
+    "--IPKernelApp.exec_lines=import os as _os; _os.environ['RNN_COURSE_GRADING'] = '1'; del _os",
 ]
 
-# Autograding runs every notebook through course_grading.GuardedExecute:
+# Autograding runs every notebook through rnn_course.preprocessors.GuardedExecute:
 # nbgrader's Execute in a sandboxed kernel (bubblewrap: no access to the
 # course folder or the gradebook, no network, its own user id, bounded memory,
 # processes and CPU time), followed by an integrity check that takes every
 # test point away from a submission that replaced numpy's comparisons, the
-# course helpers or the builtins the tests rely on. See utils/course_grading.py.
+# course helpers or the builtins the tests rely on. See rnn_course/sandbox.py
+# and rnn_course/guard.py. Isolation: GuardedExecute.sandbox ("auto",
+# "require", "off"; default: $RNN_COURSE_SANDBOX or "auto") and
+# GuardedExecute.limits (memory, processes, CPU time, file size).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "course_grading.SafeDeduplicateIds",       # nbgrader's, mended for duplicated cells
+    "rnn_course.preprocessors.SafeDeduplicateIds",  # nbgrader's, mended for duplicated cells
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "course_grading.SafeOverwriteCells",       # nbgrader's, mended for deleted or stripped cells
+    "rnn_course.preprocessors.SafeOverwriteCells",  # nbgrader's, mended for deleted or stripped cells
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "course_grading.GuardedExecute",
+    "rnn_course.preprocessors.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

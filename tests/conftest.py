@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tools import grading, submissions  # noqa: E402
+from rnn_course import grading, submissions  # noqa: E402
 
 # A submission that ships modules named like the course helpers and numpy
 # beside a correct notebook: if they were imported, every test would fail.
@@ -27,9 +27,8 @@ SHADOW_FILES = {
 
 
 def bug_cases():
-    """(assignment, bug name) for every classic bug listed in tools/attempts/."""
-    return [(a, bug) for a in grading.available_assignments(REPO)
-            for bug in submissions.attempts(a)["BUGS"]]
+    """(assignment, bug name) for every classic bug listed in rnn_course/attempts/."""
+    return [(a, bug) for a in grading.available_assignments(REPO) for bug in submissions.attempts(a)["BUGS"]]
 
 
 def bug_student(assignment, bug):

@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 
 # --- 05_binary_addition -------------------------------------------------------
 
+
 def test_addition_pairs_are_every_pair_with_an_8_bit_sum():
     a, b = au.addition_pairs(8)
     assert len(a) == len(b) == 256 * 257 // 2
@@ -47,7 +48,7 @@ def test_carry_bits_match_long_addition():
 
 
 def test_binary_cross_entropy_value_and_no_warning_at_0_and_1():
-    y_hat = np.array([[[0.9, 0.2], [0.4, 0.7]]])     # (1, m=2, T=2)
+    y_hat = np.array([[[0.9, 0.2], [0.4, 0.7]]])  # (1, m=2, T=2)
     y = np.array([[[1.0, 0.0], [0.0, 1.0]]])
     expect = -(np.log(0.9) + np.log(0.8) + np.log(0.6) + np.log(0.7)) / 2
     assert au.binary_cross_entropy(y_hat, y) == pytest.approx(expect)
@@ -65,6 +66,7 @@ def test_format_addition():
 
 # --- 06_sine_wave ---------------------------------------------------------------
 
+
 def test_sine_windows_and_targets_follow_the_series():
     d = au.sine_wave_data(n_train=30, n_val=7, window=12, step=0.3, horizon=20)
     s = d["series"]
@@ -72,12 +74,12 @@ def test_sine_windows_and_targets_follow_the_series():
     assert d["x_val"].shape == (1, 7, 12) and d["y_val"].shape == (1, 7)
     np.testing.assert_allclose(s, np.sin(0.3 * np.arange(len(s))))
     for i in (0, 13, 29):
-        np.testing.assert_array_equal(d["x_train"][0, i], s[i:i + 12])
+        np.testing.assert_array_equal(d["x_train"][0, i], s[i : i + 12])
         assert d["y_train"][0, i] == s[i + 12]
     v = d["val_start"]
-    assert v > 29 + 12                       # after the last training target: no overlap
+    assert v > 29 + 12  # after the last training target: no overlap
     for i in (0, 6):
-        np.testing.assert_array_equal(d["x_val"][0, i], s[v + i:v + i + 12])
+        np.testing.assert_array_equal(d["x_val"][0, i], s[v + i : v + i + 12])
         assert d["y_val"][0, i] == s[v + i + 12]
     assert len(s) >= v + 7 + 12 + 20
 
@@ -88,10 +90,16 @@ def test_mse_loss():
 
 # --- 07_sequence_classification ---------------------------------------------------
 
+
 def test_classifier_initialisation():
     p = au.initialize_classifier_parameters(4, 8, 3, seed=2)
     assert {k: v.shape for k, v in p.items()} == {
-        "Wax": (8, 4), "Waa": (8, 8), "Wya": (3, 8), "ba": (8, 1), "by": (3, 1)}
+        "Wax": (8, 4),
+        "Waa": (8, 8),
+        "Wya": (3, 8),
+        "ba": (8, 1),
+        "by": (3, 1),
+    }
     np.testing.assert_allclose(p["Waa"].T @ p["Waa"], np.eye(8), atol=1e-12)
     q = au.initialize_classifier_parameters(4, 8, 3, seed=2)
     for k in p:
@@ -130,22 +138,35 @@ def test_confusion_matrix():
 
 # --- plots: they run and return what they promise ---------------------------------
 
+
 def test_plots_run():
     import matplotlib.pyplot as plt
 
     rng = np.random.default_rng(0)
-    au.plot_adder_history({"iteration": list(range(1, 101)), "loss": list(rng.random(100) + 0.1),
-                           "eval_iteration": [50, 100], "accuracy": [0.2, 1.0]})
+    au.plot_adder_history(
+        {
+            "iteration": list(range(1, 101)),
+            "loss": list(rng.random(100) + 0.1),
+            "eval_iteration": [50, 100],
+            "accuracy": [0.2, 1.0],
+        }
+    )
     a = rng.random((16, 30, 8))
     corr = au.plot_hidden_vs_carry(a, au.carry_bits(np.arange(30), np.arange(30)[::-1]))
     assert corr.shape == (16,) and np.all(np.abs(corr) <= 1 + 1e-12)
     d = au.sine_wave_data()
     au.plot_forecaster_history({"train": [0.1, 0.01], "val": [0.1, 0.02]}, baseline=0.02)
     au.plot_sine_predictions(d, d["y_val"][0], np.zeros(20), d["val_start"] + 100)
-    au.plot_truncation_experiment([{"bptt_steps": 1, "val_mse": 0.01, "backward_ms": 0.1},
-                                   {"bptt_steps": 5, "val_mse": 0.001, "backward_ms": 0.3}], baseline=0.02)
+    au.plot_truncation_experiment(
+        [
+            {"bptt_steps": 1, "val_mse": 0.01, "backward_ms": 0.1},
+            {"bptt_steps": 5, "val_mse": 0.001, "backward_ms": 0.3},
+        ],
+        baseline=0.02,
+    )
     au.plot_confusion_matrix(np.eye(4, dtype=int) * 5)
-    au.plot_classifier_history({"iteration": [1, 2], "loss": [1.4, 1.0], "eval_iteration": [2],
-                                "accuracy": [0.5]}, chance=0.25)
+    au.plot_classifier_history(
+        {"iteration": [1, 2], "loss": [1.4, 1.0], "eval_iteration": [2], "accuracy": [0.5]}, chance=0.25
+    )
     au.plot_accuracy_vs_distance({"x": ((5, 10), (1.0, 0.3))}, chance=0.25)
     plt.close("all")

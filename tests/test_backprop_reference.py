@@ -16,25 +16,26 @@ import numpy as np
 import pytest
 
 from check_utils import check_gradients
+from rnn_course import grading, layout
 from rnn_utils import lstm_cell_example, lstm_sequence_example, rnn_cell_example, rnn_sequence_example
-from tools import grading, nbtools
 
 REPO = grading.REPO
 needs_notebooks = pytest.mark.skipif(
     not {"02_lstm_forward", "03_backprop"} <= set(grading.available_assignments()),
-    reason="02_lstm_forward / 03_backprop not selected")
+    reason="02_lstm_forward / 03_backprop not selected",
+)
 LSTM_PARAMS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
 
 
 def _namespace(assignment, extra_ids=()):
     """Run the imports cell, the given locked cells and the solution cells of a source notebook."""
-    nb = nbtools.read(REPO / "source" / assignment / f"{assignment}.ipynb")
-    cells = nbtools.cells_by_id(nb)
+    nb = layout.read(REPO / "source" / assignment / f"{assignment}.ipynb")
+    cells = layout.cells_by_id(nb)
     ns = {}
     for gid in ("imports",) + tuple(extra_ids):
         src = "\n".join(line for line in cells[gid].source.splitlines() if not line.startswith("%"))
         exec(compile(src, gid, "exec"), ns)
-    for gid, src in nbtools.reference_solutions(nb).items():
+    for gid, src in layout.reference_solutions(nb).items():
         exec(compile(src, gid, "exec"), ns)
     return ns
 
@@ -51,15 +52,18 @@ def lstm02():
 
 # --- gradient checks of the reference ----------------------------------------
 
+
 def _rnn_cell_errors(ns, seed, n_x, n_a, m):
     xt, a_prev, p = rnn_cell_example(seed=seed, n_x=n_x, n_a=n_a, n_y=2, m=m)
     p = {k: 0.5 * v for k, v in p.items()}
     da = np.random.randn(n_a, m)
     g = ns["rnn_cell_backward"](da, ns["rnn_cell_forward"](xt, a_prev, p)[2])
-    return check_gradients(lambda: np.sum(ns["rnn_cell_forward"](xt, a_prev, p)[0] * da),
-                           {"xt": xt, "a_prev": a_prev, "Wax": p["Wax"], "Waa": p["Waa"], "ba": p["ba"]},
-                           {"xt": g["dxt"], "a_prev": g["da_prev"], "Wax": g["dWax"],
-                            "Waa": g["dWaa"], "ba": g["dba"]}, verbose=False)
+    return check_gradients(
+        lambda: np.sum(ns["rnn_cell_forward"](xt, a_prev, p)[0] * da),
+        {"xt": xt, "a_prev": a_prev, "Wax": p["Wax"], "Waa": p["Waa"], "ba": p["ba"]},
+        {"xt": g["dxt"], "a_prev": g["da_prev"], "Wax": g["dWax"], "Waa": g["dWaa"], "ba": g["dba"]},
+        verbose=False,
+    )
 
 
 def _rnn_seq_errors(ns, seed, n_x, n_a, m, T):
@@ -67,10 +71,12 @@ def _rnn_seq_errors(ns, seed, n_x, n_a, m, T):
     p = {k: 0.5 * v for k, v in p.items()}
     da = np.random.randn(n_a, m, T)
     g = ns["rnn_backward"](da, ns["rnn_forward"](x, a0, p)[2])
-    return check_gradients(lambda: np.sum(ns["rnn_forward"](x, a0, p)[0] * da),
-                           {"x": x, "a0": a0, "Wax": p["Wax"], "Waa": p["Waa"], "ba": p["ba"]},
-                           {"x": g["dx"], "a0": g["da0"], "Wax": g["dWax"], "Waa": g["dWaa"],
-                            "ba": g["dba"]}, verbose=False)
+    return check_gradients(
+        lambda: np.sum(ns["rnn_forward"](x, a0, p)[0] * da),
+        {"x": x, "a0": a0, "Wax": p["Wax"], "Waa": p["Waa"], "ba": p["ba"]},
+        {"x": g["dx"], "a0": g["da0"], "Wax": g["dWax"], "Waa": g["dWaa"], "ba": g["dba"]},
+        verbose=False,
+    )
 
 
 def _lstm_cell_errors(ns, seed, n_x, n_a, m):
@@ -82,6 +88,7 @@ def _lstm_cell_errors(ns, seed, n_x, n_a, m):
     def loss():
         a_next, c_next, _, _ = ns["lstm_cell_forward"](xt, a_prev, c_prev, p)
         return np.sum(a_next * da) + np.sum(c_next * dc)
+
     inputs = {"xt": xt, "a_prev": a_prev, "c_prev": c_prev}
     analytic = {"xt": g["dxt"], "a_prev": g["da_prev"], "c_prev": g["dc_prev"]}
     for k in LSTM_PARAMS:
@@ -97,8 +104,7 @@ def _lstm_seq_errors(ns, seed, n_x, n_a, m, T):
     inputs, analytic = {"x": x, "a0": a0}, {"x": g["dx"], "a0": g["da0"]}
     for k in LSTM_PARAMS:
         inputs[k], analytic[k] = p[k], g["d" + k]
-    return check_gradients(lambda: np.sum(ns["lstm_forward"](x, a0, p)[0] * da), inputs, analytic,
-                           verbose=False)
+    return check_gradients(lambda: np.sum(ns["lstm_forward"](x, a0, p)[0] * da), inputs, analytic, verbose=False)
 
 
 # (seed, n_x, n_a, m[, T_x]) of the hidden tests and of the notebook's self-check cells
@@ -126,6 +132,7 @@ def test_reference_backward_passes_pass_the_gradient_check_with_margin(bp, fn, c
 
 
 # --- the published figures ---------------------------------------------------
+
 
 def _entry_derivative(loss, array, index, h=1e-5):
     old = array[index]
@@ -156,8 +163,13 @@ def test_published_forward_figures_of_examples_c_and_d(lstm02):
 def _spec_rnn_cell_inputs():
     np.random.seed(1)
     xt, a_prev = np.random.randn(3, 10), np.random.randn(5, 10)
-    p = {"Wax": np.random.randn(5, 3), "Waa": np.random.randn(5, 5), "Wya": np.random.randn(2, 5),
-         "ba": np.random.randn(5, 1), "by": np.random.randn(2, 1)}
+    p = {
+        "Wax": np.random.randn(5, 3),
+        "Waa": np.random.randn(5, 5),
+        "Wya": np.random.randn(2, 5),
+        "ba": np.random.randn(5, 1),
+        "by": np.random.randn(2, 1),
+    }
     return xt, a_prev, p, np.random.randn(5, 10)
 
 
@@ -172,9 +184,13 @@ def test_rnn_cell_published_figures_come_from_the_bias_of_example_b(bp):
     # ... and every published figure is right for the leftover `ba` of example B
     p["ba"] = rnn_sequence_example(seed=1)[2]["ba"]
     g = bp["rnn_cell_backward"](da, bp["rnn_cell_forward"](xt, a_prev, p)[2])
-    published = {("dxt", 1, 2): -0.4605641030588796, ("da_prev", 2, 3): 0.08429686538067671,
-                 ("dWax", 3, 1): 0.3930818739219304, ("dWaa", 1, 2): -0.2848395578696066,
-                 ("dba", 4, 0): 0.80517166}
+    published = {
+        ("dxt", 1, 2): -0.4605641030588796,
+        ("da_prev", 2, 3): 0.08429686538067671,
+        ("dWax", 3, 1): 0.3930818739219304,
+        ("dWaa", 1, 2): -0.2848395578696066,
+        ("dba", 4, 0): 0.80517166,
+    }
     _assert_published(g, published, rel=1e-8)
 
 
@@ -182,8 +198,13 @@ def test_rnn_cell_published_figures_come_from_the_bias_of_example_b(bp):
 def test_rnn_sequence_published_figures_are_right(bp):
     np.random.seed(1)
     x, a0 = np.random.randn(3, 10, 4), np.random.randn(5, 10)
-    p = {"Wax": np.random.randn(5, 3), "Waa": np.random.randn(5, 5), "Wya": np.random.randn(2, 5),
-         "ba": np.random.randn(5, 1), "by": np.random.randn(2, 1)}
+    p = {
+        "Wax": np.random.randn(5, 3),
+        "Waa": np.random.randn(5, 5),
+        "Wya": np.random.randn(2, 5),
+        "ba": np.random.randn(5, 1),
+        "by": np.random.randn(2, 1),
+    }
     g = bp["rnn_backward"](np.random.randn(5, 10, 4), bp["rnn_forward"](x, a0, p)[2])
     np.testing.assert_allclose(g["dx"][1][2], [-2.07101689, -0.59255627, 0.02466855, 0.01483317], atol=1e-8)
     assert g["da0"][2][3] == pytest.approx(-0.3149423751266499, rel=1e-12)
@@ -201,15 +222,23 @@ def test_lstm_cell_published_dxt_is_wrong_and_the_rest_right(bp):
     def loss():
         a_next, c_next, _, _ = bp["lstm_cell_forward"](xt, a_prev, c_prev, p)
         return np.sum(a_next * da) + np.sum(c_next * dc)
+
     numeric = _entry_derivative(loss, xt, (1, 2))
     assert numeric == pytest.approx(3.2305591151091875, rel=1e-8)
     assert g["dxt"][1][2] == pytest.approx(3.2305591151091875, rel=1e-12)
-    assert abs(numeric - 1.6671905750683789) > 1.5          # the published value
-    published = {("da_prev", 2, 3): -0.06396214197109239, ("dc_prev", 2, 3): 0.7975220387970015,
-                 ("dWf", 3, 1): -0.14795483816449725, ("dWi", 1, 2): 1.0574980552259903,
-                 ("dWc", 3, 1): 2.3045621636876668, ("dWo", 1, 2): 0.3313115952892108,
-                 ("dbf", 4, 0): 0.18864637, ("dbi", 4, 0): -0.40142491, ("dbc", 4, 0): 0.25587763,
-                 ("dbo", 4, 0): 0.13893342}
+    assert abs(numeric - 1.6671905750683789) > 1.5  # the published value
+    published = {
+        ("da_prev", 2, 3): -0.06396214197109239,
+        ("dc_prev", 2, 3): 0.7975220387970015,
+        ("dWf", 3, 1): -0.14795483816449725,
+        ("dWi", 1, 2): 1.0574980552259903,
+        ("dWc", 3, 1): 2.3045621636876668,
+        ("dWo", 1, 2): 0.3313115952892108,
+        ("dbf", 4, 0): 0.18864637,
+        ("dbi", 4, 0): -0.40142491,
+        ("dbc", 4, 0): 0.25587763,
+        ("dbo", 4, 0): 0.13893342,
+    }
     _assert_published(g, published, rel=1e-7)
 
 
@@ -248,20 +277,35 @@ def test_lstm_sequence_published_figures_come_from_a_backward_pass_that_carries_
 
 # --- the plotting helpers added to rnn_utils for 02 and 03 ---------------------
 
+
 def test_plot_helpers_draw_from_lstm_caches_and_norms():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from rnn_utils import plot_gradient_norms, plot_lstm_gates
 
     rng = np.random.default_rng(0)
     steps = []
     for _ in range(6):
         gates = [rng.uniform(0, 1, (4, 2)) for _ in range(4)]
-        steps.append((rng.standard_normal((4, 2)), rng.standard_normal((4, 2)), None, None,
-                      gates[0], gates[1], np.tanh(rng.standard_normal((4, 2))), gates[3], None, None))
+        steps.append(
+            (
+                rng.standard_normal((4, 2)),
+                rng.standard_normal((4, 2)),
+                None,
+                None,
+                gates[0],
+                gates[1],
+                np.tanh(rng.standard_normal((4, 2))),
+                gates[3],
+                None,
+                None,
+            )
+        )
     fig = plot_lstm_gates((steps, None), example=1)
-    assert len(fig.axes) == 10          # five heatmaps and their colour bars
+    assert len(fig.axes) == 10  # five heatmaps and their colour bars
     assert fig.axes[0].images[0].get_array().shape == (4, 6)
     ax = plot_gradient_norms({"a": np.geomspace(1, 1e-6, 20), "b": np.ones(20)})
     assert ax.get_yscale() == "log" and len(ax.lines) == 2

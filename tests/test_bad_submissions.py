@@ -8,14 +8,16 @@ the expected outcome (points, flag, message) is asserted, the good students
 beside them keep full marks, and every submission ends up with a result.
 """
 
+import dataclasses
 import json
 import os
 import sqlite3
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from tools import grading, nbtools, submissions
+from rnn_course import grading, layout, submissions
 
 pytestmark = pytest.mark.slow
 A = "01_rnn_forward"
@@ -25,14 +27,14 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 def _answers(course, edits=None, replace=None):
     """Reference answers with edits applied, or some answer cells replaced whole."""
-    source = nbtools.read(course / "source" / A / f"{A}.ipynb")
-    answers = submissions.apply_edits(nbtools.reference_solutions(source), edits or [], "bad")
+    source = layout.read(course / "source" / A / f"{A}.ipynb")
+    answers = submissions.apply_edits(layout.reference_solutions(source), edits or [], "bad")
     answers.update(replace or {})
     return answers
 
 
 def _release(course):
-    return nbtools.read(course / "release" / A / f"{A}.ipynb")
+    return layout.read(course / "release" / A / f"{A}.ipynb")
 
 
 def _is_test(cell):
@@ -42,11 +44,12 @@ def _is_test(cell):
 
 def _prepend(course, gid, code):
     ans = _answers(course)
-    return nbtools.fill(_release(course), {**ans, gid: code + "\n" + ans[gid]})
+    return layout.fill(_release(course), {**ans, gid: code + "\n" + ans[gid]})
 
 
 def _copy_cell(cell):
     import uuid
+
     copy = nbformat.from_dict(cell)
     copy["id"] = uuid.uuid4().hex[:8]
     return copy
@@ -55,26 +58,58 @@ def _copy_cell(cell):
 def build_cases(course):
     """student -> (notebook or raw text or None, extra files)."""
     rel = _release(course)
-    ref = nbtools.fill(rel, _answers(course))
+    ref = layout.fill(rel, _answers(course))
     cases = {}
     cases["good-1"] = (ref, {})
     cases["good-2"] = (ref, {})
     cases["untouched"] = (rel, {})
-    cases["syntax-error"] = (nbtools.fill(rel, _answers(course, replace={
-        "rnn_cell_forward": "def rnn_cell_forward(xt, a_prev, parameters)\n    return None"})), {})
-    cases["exception-at-import"] = (_prepend(course, "rnn_cell_forward",
-                                             "import no_such_module_for_this_course"), {})
+    cases["syntax-error"] = (
+        layout.fill(
+            rel,
+            _answers(
+                course, replace={"rnn_cell_forward": "def rnn_cell_forward(xt, a_prev, parameters)\n    return None"}
+            ),
+        ),
+        {},
+    )
+    cases["exception-at-import"] = (_prepend(course, "rnn_cell_forward", "import no_such_module_for_this_course"), {})
     cases["loop-top-level"] = (_prepend(course, "rnn_forward", "while True:\n    pass"), {})
-    cases["loop-in-function"] = (nbtools.fill(rel, _answers(course, edits=[
-        ("rnn_forward", "    for t in range(T_x):\n", "    while True:\n        pass\n    for t in range(T_x):\n")])), {})
-    cases["swallows-interrupt"] = (_prepend(course, "rnn_forward",
-                                            "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-                                            "    except KeyboardInterrupt:\n        pass"), {})
-    cases["memory-bomb"] = (_prepend(course, "rnn_forward",
-                                     "_hog = []\nwhile True:\n    _hog.append(bytearray(256 * 1024 * 1024))"), {})
-    cases["fork-bomb"] = (_prepend(course, "rnn_forward",
-                                   "import os\nfor _ in range(100000):\n    try:\n        os.fork()\n"
-                                   "    except OSError:\n        break"), {})
+    cases["loop-in-function"] = (
+        layout.fill(
+            rel,
+            _answers(
+                course,
+                edits=[
+                    (
+                        "rnn_forward",
+                        "    for t in range(T_x):\n",
+                        "    while True:\n        pass\n    for t in range(T_x):\n",
+                    )
+                ],
+            ),
+        ),
+        {},
+    )
+    cases["swallows-interrupt"] = (
+        _prepend(
+            course,
+            "rnn_forward",
+            "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except KeyboardInterrupt:\n        pass",
+        ),
+        {},
+    )
+    cases["memory-bomb"] = (
+        _prepend(course, "rnn_forward", "_hog = []\nwhile True:\n    _hog.append(bytearray(256 * 1024 * 1024))"),
+        {},
+    )
+    cases["fork-bomb"] = (
+        _prepend(
+            course,
+            "rnn_forward",
+            "import os\nfor _ in range(100000):\n    try:\n        os.fork()\n    except OSError:\n        break",
+        ),
+        {},
+    )
     deleted = nbformat.from_dict(ref)
     deleted.cells = [c for c in deleted.cells if not _is_test(c)]
     cases["deleted-tests"] = (deleted, {})
@@ -95,31 +130,63 @@ def build_cases(course):
     wrong_version["nbformat"] = 99
     cases["wrong-nbformat"] = (json.dumps(wrong_version), {})
     cases["renamed"] = (None, {"Assignment 1 (final).ipynb": nbformat.writes(ref)})
-    cases["extra-files"] = (ref, {"notes.txt": "my notes\n", "rnn_utils.py": "raise SystemExit(1)\n",
-                                  "check_utils.py": "def check_close(*a, **k): pass\n"})
+    cases["extra-files"] = (
+        ref,
+        {
+            "notes.txt": "my notes\n",
+            "rnn_utils.py": "raise SystemExit(1)\n",
+            "check_utils.py": "def check_close(*a, **k): pass\n",
+        },
+    )
     wrong_answers = submissions.apply_edits(_answers(course), submissions.attempts(A)["WRONG"], "w")
-    patch_numpy = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                   "np.testing.assert_allclose = lambda *a, **k: None\n")
-    cases["patch-numpy"] = (nbtools.fill(rel, {**wrong_answers, "rnn_cell_forward":
-                                               patch_numpy + wrong_answers["rnn_cell_forward"]}), {})
-    patch_helpers = ("import check_utils\ncheck_close = check_shape = check_calls = lambda *a, **k: None\n"
-                     "check_utils.check_close = check_close\n")
-    cases["patch-helpers"] = (nbtools.fill(rel, {"rnn_cell_forward": patch_helpers +
-                                                 "def rnn_cell_forward(xt, a_prev, parameters):\n"
-                                                 "    return None, None, (None,) * 4",
-                                                 "rnn_forward": "def rnn_forward(x, a0, parameters):\n"
-                                                 "    return None, None, ([None] * 4, x)"}), {})
+    patch_numpy = (
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+    )
+    cases["patch-numpy"] = (
+        layout.fill(rel, {**wrong_answers, "rnn_cell_forward": patch_numpy + wrong_answers["rnn_cell_forward"]}),
+        {},
+    )
+    patch_helpers = (
+        "import check_utils\ncheck_close = check_shape = check_calls = lambda *a, **k: None\n"
+        "check_utils.check_close = check_close\n"
+    )
+    cases["patch-helpers"] = (
+        layout.fill(
+            rel,
+            {
+                "rnn_cell_forward": patch_helpers + "def rnn_cell_forward(xt, a_prev, parameters):\n"
+                "    return None, None, (None,) * 4",
+                "rnn_forward": "def rnn_forward(x, a0, parameters):\n    return None, None, ([None] * 4, x)",
+            },
+        ),
+        {},
+    )
     patch_builtins = "import builtins\nbuiltins.all = lambda *a, **k: True\n"
-    cases["patch-builtins"] = (nbtools.fill(rel, {**wrong_answers, "rnn_cell_forward":
-                                                  patch_builtins + wrong_answers["rnn_cell_forward"]}), {})
+    cases["patch-builtins"] = (
+        layout.fill(rel, {**wrong_answers, "rnn_cell_forward": patch_builtins + wrong_answers["rnn_cell_forward"]}),
+        {},
+    )
     root = course.resolve()
-    cases["reads-source"] = (_prepend(course, "rnn_forward",
-                                      f"_secret = open({str(root / 'source' / A / (A + '.ipynb'))!r}).read()"), {})
-    cases["writes-gradebook"] = (_prepend(course, "rnn_forward",
-                                          f"open({str(root / 'gradebook.db')!r}, 'w').write('gone')"), {})
-    cases["network"] = (_prepend(course, "rnn_forward",
-                                 "import socket\nsocket.create_connection(('127.0.0.1', 22), timeout=3)"), {})
+    cases["reads-source"] = (
+        _prepend(course, "rnn_forward", f"_secret = open({str(root / 'source' / A / (A + '.ipynb'))!r}).read()"),
+        {},
+    )
+    cases["writes-gradebook"] = (
+        _prepend(course, "rnn_forward", f"open({str(root / 'gradebook.db')!r}, 'w').write('gone')"),
+        {},
+    )
+    cases["network"] = (
+        _prepend(course, "rnn_forward", "import socket\nsocket.create_connection(('127.0.0.1', 22), timeout=3)"),
+        {},
+    )
     return cases
+
+
+@dataclasses.dataclass
+class BadClass:
+    course: Path  # the scratch course the class was graded in
+    by: dict  # student -> Result
+    results: list  # every Result, in submission order
 
 
 @pytest.fixture(scope="module")
@@ -133,14 +200,12 @@ def bad(tmp_path_factory):
         if isinstance(nb, str):
             (folder / f"{A}.ipynb").write_text(nb, encoding="utf-8")
         elif nb is not None:
-            nbtools.write(nb, folder / f"{A}.ipynb")
+            layout.write(nb, folder / f"{A}.ipynb")
         for name, text in extra.items():
             (folder / name).write_text(text, encoding="utf-8")
         pairs.append((student, A))
-    results = grading.autograde(course, pairs, extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"],
-                                timeout=600)
-    by = {r.student: r for r in results}
-    return course, by, results, None
+    results = grading.autograde(course, pairs, extra_args=[f"--Execute.timeout={CELL_TIMEOUT}"], timeout=600)
+    return BadClass(course, {r.student: r for r in results}, results)
 
 
 def _cells(r):
@@ -152,7 +217,7 @@ def _full(r):
 
 
 def test_every_submission_has_a_result(bad):
-    course, by, results, _ = bad
+    by, results = bad.by, bad.results
     assert len(results) == len(by)
     for r in results:
         assert r.status in ("graded", "not graded")
@@ -170,7 +235,8 @@ def test_good_students_keep_full_marks(bad):
 
 
 def test_isolation_was_used(bad):
-    from course_grading import sandbox_available
+    from rnn_course.sandbox import sandbox_available
+
     ok, reason = sandbox_available()
     if not ok:
         if IN_CI:
@@ -182,13 +248,13 @@ def test_isolation_was_used(bad):
 
 @pytest.mark.parametrize("student", ["untouched", "syntax-error", "exception-at-import", "edited-tests"])
 def test_broken_code_scores_zero(bad, student):
-    r = bad[1][student]
+    r = bad.by[student]
     assert r.status == "graded" and r.score == 0, (_cells(r), r.problems)
 
 
 @pytest.mark.parametrize("student", ["loop-top-level", "loop-in-function"])
 def test_runaway_loop_costs_only_its_cells(bad, student):
-    r = bad[1][student]
+    r = bad.by[student]
     assert r.status == "graded", r.problems
     cells = _cells(r)
     # rnn_cell_forward is untouched: its tests keep their points
@@ -199,7 +265,7 @@ def test_runaway_loop_costs_only_its_cells(bad, student):
 
 
 def test_loop_swallowing_interrupts_costs_only_its_cells(bad):
-    r = bad[1]["swallows-interrupt"]
+    r = bad.by["swallows-interrupt"]
     assert r.status == "graded", r.problems
     cells = _cells(r)
     assert cells["test_rnn_cell_forward"] == 2 and cells["test_rnn_forward"] == 0
@@ -207,43 +273,53 @@ def test_loop_swallowing_interrupts_costs_only_its_cells(bad):
 
 
 def test_memory_bomb_is_bounded(bad):
-    r = bad[1]["memory-bomb"]
+    r = bad.by["memory-bomb"]
     assert r.status == "graded", r.problems
     cells = _cells(r)
     assert cells["test_rnn_cell_forward"] == 2 and cells["test_rnn_forward"] == 0
-    graded = (bad[0] / "autograded" / "memory-bomb" / A / f"{A}.ipynb").read_text()
+    graded = (bad.course / "autograded" / "memory-bomb" / A / f"{A}.ipynb").read_text()
     assert "MemoryError" in graded or "DeadKernelError" in graded
 
 
 def test_fork_bomb_is_contained(bad):
     """The fork bomb hits the process limit; it is graded or reported, and leaves nothing running."""
     import subprocess
-    r = bad[1]["fork-bomb"]
+
+    r = bad.by["fork-bomb"]
     assert r.status == "graded" or any("could not be graded" in p for p in r.problems), r.problems
     if r.status == "graded":
         assert _cells(r)["test_rnn_cell_forward"] == 2
+    from rnn_course.preprocessors.guarded_execute import SANDBOX_FILE
+
+    report = json.loads((bad.course / "autograded" / "fork-bomb" / A / SANDBOX_FILE).read_text())
+    uid = report["uid"]
     uids = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
-    stray = [u for u in uids if 200000 <= int(u) < 300000]
-    assert not stray, f"{len(stray)} process(es) of sandboxed kernels are still running"
+    stray = [u for u in uids if int(u) == uid]
+    assert not stray, f"{len(stray)} process(es) of the fork bomb's sandbox (uid {uid}) are still running"
 
 
 def test_stripped_metadata_is_restored_from_the_source(bad):
-    r = bad[1]["metadata-stripped"]
+    r = bad.by["metadata-stripped"]
     assert _full(r), (r.problems, _cells(r))
 
 
-@pytest.mark.parametrize("student,needle", [("invalid-json", "could not be graded"),
-                                            ("wrong-nbformat", "could not be graded"),
-                                            ("renamed", "missing from the submission")])
+@pytest.mark.parametrize(
+    "student,needle",
+    [
+        ("invalid-json", "could not be graded"),
+        ("wrong-nbformat", "could not be graded"),
+        ("renamed", "missing from the submission"),
+    ],
+)
 def test_unreadable_or_missing_notebook_is_reported(bad, student, needle):
-    r = bad[1][student]
+    r = bad.by[student]
     assert r.status == "not graded"
     assert any(needle in p for p in r.problems), r.problems
 
 
 @pytest.mark.parametrize("student", ["patch-numpy", "patch-helpers", "patch-builtins"])
 def test_tampering_gets_no_points_and_is_flagged(bad, student):
-    r = bad[1][student]
+    r = bad.by[student]
     assert r.status == "graded", r.problems
     assert r.integrity == "tampered", (r.integrity, r.problems)
     assert r.score == 0, _cells(r)
@@ -251,20 +327,21 @@ def test_tampering_gets_no_points_and_is_flagged(bad, student):
 
 
 def test_tampering_is_explained_in_feedback(bad):
-    course = bad[0]
+    course = bad.course
     text = grading.feedback_path(course, "patch-helpers", A).read_text(encoding="utf-8")
     assert "IntegrityError" in text
 
 
 def test_extra_python_files_are_not_copied(bad):
-    course = bad[0]
+    course = bad.course
     folder = course / "autograded" / "extra-files" / A
     assert (folder / "notes.txt").exists()
     assert not list(folder.glob("*.py"))
 
 
 def _isolated(bad):
-    from course_grading import sandbox_available
+    from rnn_course.sandbox import sandbox_available
+
     if not sandbox_available()[0]:
         if IN_CI:
             pytest.fail("isolation unavailable in CI")
@@ -273,11 +350,11 @@ def _isolated(bad):
 
 def test_student_code_cannot_read_source(bad):
     _isolated(bad)
-    r = bad[1]["reads-source"]
+    r = bad.by["reads-source"]
     assert r.status == "graded"
     assert _cells(r)["test_rnn_forward"] == 0  # the open() failed, rnn_forward was never defined
     assert _cells(r)["test_rnn_cell_forward"] == 2
-    graded = (bad[0] / "autograded" / "reads-source" / A / f"{A}.ipynb").read_text()
+    graded = (bad.course / "autograded" / "reads-source" / A / f"{A}.ipynb").read_text()
     assert "FileNotFoundError" in graded or "PermissionError" in graded
 
 
@@ -291,26 +368,28 @@ def test_student_code_cannot_write_the_gradebook(bad):
 
 def test_student_code_has_no_network(bad):
     _isolated(bad)
-    graded = (bad[0] / "autograded" / "network" / A / f"{A}.ipynb").read_text()
+    graded = (bad.course / "autograded" / "network" / A / f"{A}.ipynb").read_text()
     assert "OSError" in graded or "ConnectionRefusedError" in graded or "Network is unreachable" in graded
 
 
 def test_configured_timeout_interrupts():
     """The real configuration: 60 s per cell, interrupted, guarded, hidden tests cleared."""
     from traitlets.config.loader import PyFileConfigLoader
+
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(grading.REPO)).load_config()
     assert cfg.Execute.timeout == 60 and cfg.Execute.interrupt_on_timeout is True
     assert cfg.OverwriteCells.add_missing_cells is True
-    assert "course_grading.GuardedExecute" in cfg.Autograde.autograde_preprocessors
+    assert "rnn_course.preprocessors.GuardedExecute" in cfg.Autograde.autograde_preprocessors
     assert "nbgrader.preprocessors.ClearHiddenTests" in cfg.GenerateFeedback.preprocessors
     assert any("xmode=Minimal" in a for a in cfg.Execute.extra_arguments)
 
 
-def test_regrading_is_idempotent_and_drops_stale_scores(bad):
+def test_regrading_is_idempotent_and_drops_stale_scores(tmp_path):
     """Grade a good notebook, then replace it by a broken one: no old score may survive."""
     from nbgrader.api import Gradebook, MissingEntry
-    course = bad[0]
-    good = nbtools.fill(_release(course), _answers(course))
+
+    course = grading.make_course(tmp_path / "regrade", [A])
+    good = layout.fill(_release(course), _answers(course))
     folder = submissions.submit(course, "regrade", A, nb=good)
     [first] = grading.autograde(course, [("regrade", A)])
     [again] = grading.autograde(course, [("regrade", A)])

@@ -42,28 +42,34 @@ from pathlib import Path
 
 import pytest
 
-from tools import nbtools, submissions
+from rnn_course import layout, submissions
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TOKEN = "rnn-course-browser-test"
 ASSIGNMENT = "01_rnn_forward"
 LAB = "lab_01_inside_the_rnn.ipynb"
 DINO_LAB = "lab_04_sampling_the_dinosaur_model.ipynb"
 
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"          # the notebook in the current tab
-IDLE = re.compile(r"\|\s*Idle$")                            # "Python 3 (ipykernel) | Idle"
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the current tab
+IDLE = re.compile(r"\|\s*Idle$")  # "Python 3 (ipykernel) | Idle"
 
 # JupyterLab user settings of the temporary HOME:
 USER_SETTINGS = {
     # the "official Jupyter news?" notification covers the page
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     # render every cell (no virtual scrolling), so every output is in the page
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     # the copies are thrown away; saving is left to the Validate button
@@ -89,7 +95,7 @@ def sync_playwright():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("The playwright Python package", "pip install -r requirements.txt")
+        _missing("The playwright Python package", "make install")
     return sync_playwright
 
 
@@ -117,14 +123,20 @@ def _free_port():
 
 
 def _course_copy(root):
-    """A throwaway course folder: the completed and the untouched release of 01, the labs."""
+    """A throwaway course folder: the completed and the untouched release of 01, a completed 04, the labs."""
     (root / "release" / ASSIGNMENT).mkdir(parents=True)
     release = REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    nbtools.write(submissions.build(REPO, ASSIGNMENT, "reference"),
-                  root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    layout.write(
+        submissions.build(REPO, ASSIGNMENT, "reference"), root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    )
     shutil.copy(release, root / "release" / ASSIGNMENT / "untouched.ipynb")
-    shutil.copytree(REPO / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # The labs run the student's own notebooks: a finished 04 for the dinosaur lab.
+    (root / "release" / "04_dinosaur_island").mkdir(parents=True)
+    layout.write(
+        submissions.build(REPO, "04_dinosaur_island", "reference"),
+        root / "release" / "04_dinosaur_island" / "04_dinosaur_island.ipynb",
+    )
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
 
 
@@ -138,9 +150,11 @@ def _home(home):
 
 def _clean_env(home):
     """This environment without Jupyter's, matplotlib's and the course's settings, with HOME = ``home``."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER", "XDG_", "IPYTHON", "RNN_COURSE_"))
-           and k not in ("MPLBACKEND", "MPLCONFIGDIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "XDG_", "IPYTHON", "RNN_COURSE_")) and k not in ("MPLBACKEND", "MPLCONFIGDIR")
+    }
     env["HOME"] = str(home)
     return env
 
@@ -161,16 +175,24 @@ def jupyterlab(workdir):
     _home(home)
     port = _free_port()
     jupyter = Path(sys.executable).parent / "jupyter"
-    cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-           "--ServerApp.port_retries=0"]
+    cmd = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.port_retries=0",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log_path = tmp / "jupyterlab.log"
     log = open(log_path, "w", encoding="utf-8")
     # Its own process group, so that stopping it also stops the kernels it started.
-    proc = subprocess.Popen(cmd, cwd=root, env=_server_env(home), stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=_server_env(home), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -178,8 +200,7 @@ def jupyterlab(workdir):
             if proc.poll() is not None:
                 pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
             try:
-                req = urllib.request.Request(f"{base}/api/status",
-                                             headers={"Authorization": f"token {TOKEN}"})
+                req = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {TOKEN}"})
                 with urllib.request.urlopen(req, timeout=2) as resp:
                     if resp.status == 200:
                         break
@@ -197,7 +218,7 @@ def jupyterlab(workdir):
             proc.kill()
             proc.wait(timeout=5)
         try:
-            os.killpg(proc.pid, signal.SIGKILL)   # kernels left behind, if any
+            os.killpg(proc.pid, signal.SIGKILL)  # kernels left behind, if any
         except (ProcessLookupError, PermissionError):
             pass
         log.close()
@@ -205,11 +226,10 @@ def jupyterlab(workdir):
 
 @pytest.fixture(scope="module")
 def browser(sync_playwright, workdir):
-    home = workdir / "browser-home"                 # Chromium's own HOME (profile, crash reports)
+    home = workdir / "browser-home"  # Chromium's own HOME (profile, crash reports)
     home.mkdir()
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS,
-                              env=_clean_env(home))
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, env=_clean_env(home))
         yield b
         b.close()
 
@@ -221,7 +241,7 @@ def page(browser, jupyterlab, screenshots, request):
     pg.set_default_timeout(30_000)
     failures = request.session.testsfailed
     yield pg
-    if request.session.testsfailed > failures:       # this test failed: keep what the page showed
+    if request.session.testsfailed > failures:  # this test failed: keep what the page showed
         pg.screenshot(path=str(screenshots / f"FAILED-{request.node.name}.png"))
     context.close()
 
@@ -231,7 +251,7 @@ def _open(page, jupyterlab, path, workspace):
     page.goto(f"{jupyterlab['base']}/lab/workspaces/{workspace}/tree/{path}?token={TOKEN}")
     page.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    page.keyboard.press("Control+b")          # hide the file browser: more room for the notebook
+    page.keyboard.press("Control+b")  # hide the file browser: more room for the notebook
 
 
 def _wait_idle(page, timeout=60_000):
@@ -247,7 +267,10 @@ def _run_all(page, timeout=120_000):
         """sel => {
             const prompts = [...document.querySelectorAll(sel + ' .jp-CodeCell .jp-InputPrompt')];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""", arg=NOTEBOOK, timeout=timeout)
+        }""",
+        arg=NOTEBOOK,
+        timeout=timeout,
+    )
     # ... and the kernel is idle again.
     _wait_idle(page)
 
@@ -261,7 +284,8 @@ def _errors(page):
 def _rendered_images(locator):
     """How many of the images under ``locator`` were decoded with a non-zero size."""
     return locator.evaluate_all(
-        "imgs => imgs.filter(i => i.complete && i.naturalWidth > 50 && i.naturalHeight > 50).length")
+        "imgs => imgs.filter(i => i.complete && i.naturalWidth > 50 && i.naturalHeight > 50).length"
+    )
 
 
 def _validate(page):
@@ -279,7 +303,10 @@ def _wait_new_image(page, panel_index, old_src):
             const panel = document.querySelectorAll(sel)[i];
             const img = panel && panel.querySelector('.widget-output img');
             return img && img.getAttribute('src') !== old && img.complete && img.naturalWidth > 50;
-        }""", arg=[f"{NOTEBOOK} .rnn-lab-panel", panel_index, old_src], timeout=30_000)
+        }""",
+        arg=[f"{NOTEBOOK} .rnn-lab-panel", panel_index, old_src],
+        timeout=30_000,
+    )
 
 
 def _settle(page):
@@ -317,7 +344,7 @@ def _ink(png_bytes, box=None):
     gray = np.asarray(Image.alpha_composite(white, image).convert("L"))
     if box:
         left, top, right, bottom = (int(round(v)) for v in box)
-        gray = gray[max(top, 0):bottom, max(left, 0):right]
+        gray = gray[max(top, 0) : bottom, max(left, 0) : right]
     return float((gray < 200).mean()) if gray.size else 0.0
 
 
@@ -340,15 +367,23 @@ def _shot(target, page, path, timeout=30.0):
         return
     box, view = target.bounding_box(), page.viewport_size
     top = max(box["y"], 0)
-    clip = {"x": max(box["x"], 0), "y": top, "width": min(box["width"], view["width"]),
-            "height": min(box["y"] + box["height"], view["height"]) - top}
+    clip = {
+        "x": max(box["x"], 0),
+        "y": top,
+        "width": min(box["width"], view["width"]),
+        "height": min(box["y"] + box["height"], view["height"]) - top,
+    }
     figures = []
     for img in target.locator("img").all():
         src, where = img.get_attribute("src") or "", img.bounding_box()
         if src.startswith("data:image/png;base64,") and where:
             expected = _ink(base64.b64decode(src.split(",", 1)[1]))
-            region = (where["x"] - clip["x"], where["y"] - clip["y"],
-                      where["x"] - clip["x"] + where["width"], where["y"] - clip["y"] + where["height"])
+            region = (
+                where["x"] - clip["x"],
+                where["y"] - clip["y"],
+                where["x"] - clip["x"] + where["width"],
+                where["y"] - clip["y"] + where["height"],
+            )
             figures.append((expected, region))
     deadline = time.monotonic() + timeout
     while True:
@@ -364,7 +399,7 @@ def _shot(target, page, path, timeout=30.0):
 
 def _check_panels(page, path):
     """Every interact() call of the lab shows a panel with a rendered figure; returns the panels."""
-    source = nbtools.read(path)
+    source = layout.read(path)
     expected = sum(c.source.count("interact(") for c in source.cells if c.cell_type == "code")
     panels = page.locator(f"{NOTEBOOK} .rnn-lab-panel")
     panels.nth(expected - 1).wait_for()
@@ -377,8 +412,9 @@ def _check_panels(page, path):
 
 def test_release_notebook_runs_and_validates(page, jupyterlab, screenshots):
     _open(page, jupyterlab, f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "release")
-    assert page.locator(f"{NOTEBOOK} .jp-Toolbar-item", has_text="Validate").count() == 1, \
+    assert page.locator(f"{NOTEBOOK} .jp-Toolbar-item", has_text="Validate").count() == 1, (
         "nbgrader's JupyterLab extension is missing: no Validate button on the assignment notebook"
+    )
     _run_all(page)
     assert not _errors(page), f"cells failed in the browser: {_errors(page)}"
     outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
@@ -459,7 +495,7 @@ def test_dinosaur_lab_samples_on_click_and_scores_a_typed_name(page, jupyterlab,
     box = scorer.locator(".widget-text input")
     box.fill("velociraptor")
     box.press("Enter")
-    box.evaluate("element => element.blur()")      # see _settle: no caret blinking during the redraw
+    box.evaluate("element => element.blur()")  # see _settle: no caret blinking during the redraw
     _wait_new_image(page, 1, before)
     _wait_idle(page)
     _shot(scorer, page, screenshots / "8-dinosaur-name-probabilities.png")

@@ -33,13 +33,17 @@ def test_claim_finds_its_sentence(claim):
 
 
 def test_a_changed_figure_is_caught():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("The held-out loss ends near 1.83 nats per character."),
-        nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
-            "stream", name="stdout", text="held-out loss: 1.8312\n")]),
-    ])
-    claim = Claim("synthetic.ipynb", r"ends near (\d\.\d+) nats", r"held-out loss: (\d\.\d+)",
-                  "held-out loss", rel=0.01)
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("The held-out loss ends near 1.83 nats per character."),
+            nbformat.v4.new_code_cell(
+                "", outputs=[nbformat.v4.new_output("stream", name="stdout", text="held-out loss: 1.8312\n")]
+            ),
+        ]
+    )
+    claim = Claim(
+        "synthetic.ipynb", r"ends near (\d\.\d+) nats", r"held-out loss: (\d\.\d+)", "held-out loss", rel=0.01
+    )
     claim.check(markdown_text(nb), output_text(nb))
     nb.cells[0].source = nb.cells[0].source.replace("1.83", "1.78")
     with pytest.raises(AssertionError, match="the prose says 1.78"):
@@ -58,8 +62,13 @@ def _execute(rel):
 
         nb = _read(rel)
         path = REPO / rel
-        NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", startup_timeout=120,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=CELL_TIMEOUT,
+            kernel_name="python3",
+            startup_timeout=120,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         _executed[rel] = nb
     return _executed[rel]
 

@@ -4,10 +4,10 @@ Every test here reads the one shared grading run of the ``graded`` fixture.
 """
 
 import pytest
-
 from conftest import bug_cases, bug_student
+
 from leaks import hidden_fragments, html_text, leaked
-from tools import grading, nbtools
+from rnn_course import grading, layout
 
 pytestmark = pytest.mark.slow
 ASSIGNMENTS = grading.available_assignments()
@@ -53,15 +53,18 @@ def test_classic_bug_loses_points(graded, assignment, bug):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_exists_and_reveals_no_hidden_test(graded, assignment):
-    source = nbtools.read(graded.course / "source" / assignment / f"{assignment}.ipynb")
-    release = nbtools.read(graded.course / "release" / assignment / f"{assignment}.ipynb")
+    source = layout.read(graded.course / "source" / assignment / f"{assignment}.ipynb")
+    release = layout.read(graded.course / "release" / assignment / f"{assignment}.ipynb")
     secrets = hidden_fragments(source, release)
     assert secrets, "the assignment should have hidden tests"
     for student in ("reference", "untouched", "wrong"):
         fb = grading.feedback_path(graded.course, student, assignment)
         assert fb.exists(), f"no feedback for {student}"
         text = html_text(fb)
-        assert "Hidden tests are run by the autograder" in text or "hidden" in text.lower()
+        for cell in release.cells:  # every test cell is there, its hidden part removed
+            if layout.is_test_cell(cell):
+                first = cell.source.strip().splitlines()[0].strip().strip('"').strip()
+                assert first in text, f"feedback of {student} lacks the test cell {layout.grade_id(cell)}"
         found = leaked(secrets, text)
         assert not found, f"feedback of {student} reveals hidden content: {found[:5]}"
         assert "BEGIN HIDDEN TESTS" not in text
@@ -70,8 +73,8 @@ def test_feedback_exists_and_reveals_no_hidden_test(graded, assignment):
 def test_leak_check_can_fail(graded):
     """The leak check finds hidden lines in the autograded notebook (which still holds them)."""
     a = ASSIGNMENTS[0]
-    source = nbtools.read(graded.course / "source" / a / f"{a}.ipynb")
-    release = nbtools.read(graded.course / "release" / a / f"{a}.ipynb")
+    source = layout.read(graded.course / "source" / a / f"{a}.ipynb")
+    release = layout.read(graded.course / "release" / a / f"{a}.ipynb")
     autograded = (graded.course / "autograded" / "wrong" / a / f"{a}.ipynb").read_text()
     assert leaked(hidden_fragments(source, release), autograded.replace("\\n", "\n").replace('\\"', '"'))
 

@@ -7,21 +7,25 @@ import nbformat
 import pytest
 
 from leaks import hidden_fragments, leaked, notebook_text, public_text, solution_fragments
-from tools import grading, nbtools
+from rnn_course import grading, layout
 
 REPO = grading.REPO
 ASSIGNMENTS = grading.available_assignments()
 ALL_ASSIGNMENTS = [a for a in grading.ASSIGNMENTS if (REPO / "source" / a / f"{a}.ipynb").exists()]
-STORED = sorted(p for folder in ("source", "notebooks") for p in (REPO / folder).rglob("*.ipynb")
-                if ".ipynb_checkpoints" not in p.parts)
+STORED = sorted(
+    p
+    for folder in ("source", "notebooks")
+    for p in (REPO / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
 
 
 def _source(a):
-    return nbtools.read(REPO / "source" / a / f"{a}.ipynb")
+    return layout.read(REPO / "source" / a / f"{a}.ipynb")
 
 
 def _release(a):
-    return nbtools.read(REPO / "release" / a / f"{a}.ipynb")
+    return layout.read(REPO / "release" / a / f"{a}.ipynb")
 
 
 def test_every_assignment_has_a_source_notebook():
@@ -59,8 +63,9 @@ def test_release_matches_a_fresh_generation(fresh_release, assignment):
     names = sorted(p.name for p in fresh.iterdir())
     assert sorted(p.name for p in committed.iterdir()) == names, "run `make release`"
     for name in names:
-        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), \
+        assert (committed / name).read_bytes() == (fresh / name).read_bytes(), (
             f"release/{assignment}/{name} is stale or was edited by hand: run `make release`"
+        )
 
 
 def test_no_stray_release_folders():
@@ -90,8 +95,9 @@ def test_test_cells_are_documented_and_worth_points(assignment):
         if meta.get("grade") and not meta.get("solution"):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']} carries no points"
             first = cell.source.lstrip().splitlines()[0]
-            assert first.startswith('"""') and len(first) > 10, \
+            assert first.startswith('"""') and len(first) > 10, (
                 f"{meta['grade_id']} should open with a one-line docstring saying what it checks"
+            )
 
 
 def test_grade_ids_are_stable():

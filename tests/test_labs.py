@@ -18,29 +18,44 @@ which proves the stall cannot happen here.
 
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 import lab_utils
 from leaks import hidden_fragments, leaked, notebook_text, public_text
-from tools import grading, nbtools
+from rnn_course import grading, layout, submissions
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = layout.REPO
 LABS = sorted((REPO / "notebooks").glob("lab_*.ipynb"))
-CELL_TIMEOUT = 180          # seconds; the slowest cell (training the dinosaur model) takes ~5 s here
+CELL_TIMEOUT = 180  # seconds; the slowest cell (training the dinosaur model) takes ~5 s here
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def student_folder(tmp_path_factory):
+    """What a student has after finishing assignments 1 to 4: their notebooks and the labs, no source/."""
+    root = tmp_path_factory.mktemp("student")
+    for assignment in ("01_rnn_forward", "02_lstm_forward", "03_backprop", "04_dinosaur_island"):
+        _student_copy(root, assignment, "reference")
+    (root / "notebooks").mkdir()
+    for lab in LABS:
+        shutil.copy(lab, root / "notebooks" / lab.name)
+    lab_utils._load.cache_clear()
+    return root
 
 
 def test_the_four_labs_exist_and_are_listed_in_the_readme():
     names = [p.name for p in LABS]
-    assert names == ["lab_01_inside_the_rnn.ipynb",
-                     "lab_02_vanishing_and_exploding_gradients.ipynb",
-                     "lab_03_lstm_gates.ipynb",
-                     "lab_04_sampling_the_dinosaur_model.ipynb"]
+    assert names == [
+        "lab_01_inside_the_rnn.ipynb",
+        "lab_02_vanishing_and_exploding_gradients.ipynb",
+        "lab_03_lstm_gates.ipynb",
+        "lab_04_sampling_the_dinosaur_model.ipynb",
+    ]
     readme = (REPO / "notebooks" / "README.md").read_text(encoding="utf-8")
     for name in names:
         assert name in readme, f"notebooks/README.md does not describe {name}"
@@ -49,25 +64,28 @@ def test_the_four_labs_exist_and_are_listed_in_the_readme():
 def _windows(text, size=3):
     """Every run of ``size`` consecutive non-blank lines (stripped), as strings."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return {"\n".join(lines[i:i + size]) for i in range(len(lines) - size + 1)}
+    return {"\n".join(lines[i : i + size]) for i in range(len(lines) - size + 1)}
 
 
 @pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
 def test_labs_hold_no_solution_and_no_hidden_test(path):
-    """The labs call the reference implementations at run time; they never copy them.
+    """The labs call the student's own implementations at run time; they hold no solution.
 
     A single line such as ``for t in range(T_x):`` is an idiom any loop over
     time shares, so what counts as a copy is three consecutive lines of a
     solution or hidden-test region, or a long number of a hidden test.
     """
-    text = notebook_text(nbtools.read(path))
+    text = notebook_text(layout.read(path))
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert marker not in text
     lab_windows = _windows(text)
     for assignment in grading.available_assignments():
-        source = nbtools.read(REPO / "source" / assignment / f"{assignment}.ipynb")
-        regions = [m.group(1) for c in source.cells
-                   for m in re.finditer(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END", c.source, re.DOTALL)]
+        source = layout.source_notebook(assignment)
+        regions = [
+            m.group(1)
+            for c in source.cells
+            for m in re.finditer(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)### END", c.source, re.DOTALL)
+        ]
         copied = set().union(*(_windows(r) for r in regions)) & lab_windows if regions else set()
         assert not copied, f"{path.name} repeats solution lines of {assignment}: {sorted(copied)[:3]}"
         public = public_text(source)
@@ -79,39 +97,53 @@ def test_labs_hold_no_solution_and_no_hidden_test(path):
 def test_labs_are_plain_notebooks_not_assignments():
     """No nbgrader metadata: the labs are ungraded and must not end up in a gradebook."""
     for path in LABS:
-        for cell in nbtools.read(path).cells:
+        for cell in layout.read(path).cells:
             assert "nbgrader" not in cell.metadata, f"{path.name} has an nbgrader cell"
 
 
-# --- lab_utils: the reference implementations ------------------------------
+# --- lab_utils: the student's own implementations ------------------------------
 
-def test_reference_runs_the_instructor_solution():
+
+def test_load_assignment_runs_your_notebook_and_checks_it(student_folder, monkeypatch):
     from rnn_utils import rnn_sequence_example
 
-    ref = lab_utils.reference("01_rnn_forward")
+    monkeypatch.chdir(student_folder / "notebooks")
+    mine = lab_utils.load_assignment("01_rnn_forward")
     x, a0, parameters = rnn_sequence_example(seed=1)
-    a, y_pred, caches = ref.rnn_forward(x, a0, parameters)
+    a, y_pred, caches = mine.rnn_forward(x, a0, parameters)
     assert a.shape == (5, 10, 4) and y_pred.shape == (2, 10, 4) and len(caches) == 2
     # the published value of example B (checked by the assignment's visible test)
     assert abs(a[4][1][0] - (-0.99999375)) < 1e-7
-    assert lab_utils.reference("01_rnn_forward") is not ref      # a fresh namespace view ...
-    assert lab_utils.reference("01_rnn_forward").rnn_forward is ref.rnn_forward  # ... of one cached load
+    assert lab_utils.load_assignment("01_rnn_forward").rnn_forward is mine.rnn_forward  # loaded once
 
 
-def test_reference_strips_markers_and_magics():
-    blocks = lab_utils._reference_code("01_rnn_forward")
-    assert blocks[0][0] == "imports"
-    code = "\n".join(source for _, source in blocks)
-    assert "### BEGIN SOLUTION" not in code and "%matplotlib" not in code
-    assert {gid for gid, _ in blocks} >= {"rnn_cell_forward", "rnn_forward"}
+def _student_copy(tmp_path, assignment, variant):
+    folder = tmp_path / assignment
+    folder.mkdir(parents=True)
+    layout.write(submissions.build(REPO, assignment, variant), folder / f"{assignment}.ipynb")
+    return tmp_path
 
 
-def test_missing_reference_names_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(lab_utils, "REPO", tmp_path)
-    with pytest.raises(lab_utils.ReferenceMissing) as err:
-        lab_utils.reference("09_not_an_assignment")
-    assert str(tmp_path / "source" / "09_not_an_assignment" / "09_not_an_assignment.ipynb") in str(err.value)
-    assert isinstance(err.value, FileNotFoundError)
+def test_a_missing_assignment_says_what_to_finish_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_ASSIGNMENTS", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(lab_utils.AssignmentNotFinished, match="Fetch and finish assignment 09_nothing first"):
+        lab_utils.load_assignment("09_nothing")
+
+
+def test_an_unwritten_exercise_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_ASSIGNMENTS", str(_student_copy(tmp_path, "01_rnn_forward", "untouched")))
+    lab_utils._load.cache_clear()
+    with pytest.raises(lab_utils.AssignmentNotFinished, match="your rnn_cell_forward .* not written yet"):
+        lab_utils.load_assignment("01_rnn_forward")
+
+
+def test_a_wrong_answer_is_caught_by_the_visible_test(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_ASSIGNMENTS", str(_student_copy(tmp_path, "01_rnn_forward", "wrong")))
+    lab_utils._load.cache_clear()
+    with pytest.raises(lab_utils.AssignmentNotFinished, match="test_rnn_forward does not pass its visible test"):
+        lab_utils.load_assignment("01_rnn_forward")
 
 
 def test_random_networks_have_the_requested_scale():
@@ -151,8 +183,18 @@ def test_interact_without_widgets_draws_defaults_then_every_extreme(monkeypatch)
     assert lab_utils.interact(lambda **kw: calls.append(kw), button="again", **CONTROLS) is None
     assert calls[0] == DEFAULTS
     extremes = [{k: v for k, v in c.items() if v != DEFAULTS[k]} for c in calls[1:]]
-    assert extremes == [{"t": 1}, {"t": 30}, {"scale": 0.2}, {"scale": 5.0}, {"mode": 2}, {"mode": 3},
-                        {"flag": True}, {"name": ""}, {"name": "a"}, {}]
+    assert extremes == [
+        {"t": 1},
+        {"t": 30},
+        {"scale": 0.2},
+        {"scale": 5.0},
+        {"mode": 2},
+        {"mode": 3},
+        {"flag": True},
+        {"name": ""},
+        {"name": "a"},
+        {},
+    ]
 
 
 def test_interact_with_widgets_redraws_on_every_change_and_click(monkeypatch):
@@ -160,7 +202,7 @@ def test_interact_with_widgets_redraws_on_every_change_and_click(monkeypatch):
     calls = []
     panel = lab_utils.interact(lambda **kw: calls.append(kw), button="again", **CONTROLS)
     assert "rnn-lab-panel" in panel._dom_classes
-    assert calls == [DEFAULTS]                          # drawn once when built
+    assert calls == [DEFAULTS]  # drawn once when built
     widgets = panel.controls
     assert type(widgets["t"]).__name__ == "IntSlider" and widgets["t"].continuous_update is False
     assert type(widgets["scale"]).__name__ == "FloatLogSlider"
@@ -186,25 +228,35 @@ def test_integer_and_float_sliders():
 
 # --- executing the labs ------------------------------------------------------
 
+
 def _execute(path):
     from nbclient import NotebookClient
 
-    nb = nbtools.read(path)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", startup_timeout=120,
-                            resources={"metadata": {"path": str(path.parent)}})
+    nb = layout.read(path)
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        startup_timeout=120,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     return nb
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
-def test_lab_executes_top_to_bottom(path, monkeypatch):
+def test_lab_executes_top_to_bottom(path, student_folder, monkeypatch):
+    """Each lab runs in a student's folder: the lab, the student's finished assignments, no source/."""
+    assert not (student_folder / "source").exists()
+    monkeypatch.delenv("RNN_COURSE_ASSIGNMENTS", raising=False)
+    path = student_folder / "notebooks" / path.name
     monkeypatch.setenv("RNN_COURSE_LABS_STATIC", "1")
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     monkeypatch.delenv("RNN_COURSE_GRADING", raising=False)
     start = time.monotonic()
-    nb = _execute(path)                  # raises CellExecutionError on any error
+    nb = _execute(path)  # raises CellExecutionError on any error
     elapsed = time.monotonic() - start
     images, stderr, widgets = 0, [], 0
     for i, cell in enumerate(nb.cells):

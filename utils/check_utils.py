@@ -16,6 +16,7 @@ for less than 1e-7.
 """
 
 import builtins as _builtins
+
 import numpy as _np
 
 # References captured at import time: later changes to numpy's namespace
@@ -83,11 +84,12 @@ def check_shape(name, value, expected_shape):
     check_utils.CheckFailure: a_next has shape (10, 5), expected (5, 10).
     """
     if value is None:
-        _fail(f"{name} is None, expected an array of shape {expected_shape}. "
-              "Did you forget to return it, or leave a `None` placeholder in place?")
+        _fail(
+            f"{name} is None, expected an array of shape {expected_shape}. "
+            "Did you forget to return it, or leave a `None` placeholder in place?"
+        )
     if not _isinstance(value, _ndarray):
-        _fail(f"{name} should be a numpy array of shape {expected_shape}, "
-              f"but it is a {type(value).__name__}.")
+        _fail(f"{name} should be a numpy array of shape {expected_shape}, but it is a {type(value).__name__}.")
     if _tuple(value.shape) != _tuple(expected_shape):
         _fail(f"{name} has shape {_tuple(value.shape)}, expected {_tuple(expected_shape)}.")
 
@@ -126,8 +128,7 @@ def check_close(name, actual, expected, rtol=1e-6, atol=1e-8, hidden=False, hint
     hint -- an optional sentence telling the student where to look
     """
     if actual is None:
-        _fail(f"{name} is None. Did you forget to return it, "
-              "or leave a `None` placeholder in place?")
+        _fail(f"{name} is None. Did you forget to return it, or leave a `None` placeholder in place?")
     try:
         got = _asarray(actual, dtype=float)
     except (TypeError, ValueError):
@@ -148,13 +149,17 @@ def check_close(name, actual, expected, rtol=1e-6, atol=1e-8, hidden=False, hint
         where = f" at index {idx}"
     lines = []
     if hidden:
-        lines.append(f"{name} does not match the reference solution on a hidden example "
-                     f"({int(bad.sum())} of {bad.size} entries differ; largest difference "
-                     f"{worst:.3g}{where}).")
+        lines.append(
+            f"{name} does not match the reference solution on a hidden example "
+            f"({int(bad.sum())} of {bad.size} entries differ; largest difference "
+            f"{worst:.3g}{where})."
+        )
     else:
-        lines.append(f"{name} is not what was expected "
-                     f"({int(bad.sum())} of {bad.size} entries differ; largest difference "
-                     f"{worst:.3g}{where}).")
+        lines.append(
+            f"{name} is not what was expected "
+            f"({int(bad.sum())} of {bad.size} entries differ; largest difference "
+            f"{worst:.3g}{where})."
+        )
         lines.append(f"  expected: {_fmt(want)}")
         lines.append(f"  got:      {_fmt(got)}")
     if hint:
@@ -183,12 +188,14 @@ def check_calls(outer, inner_name, *args, message=None, **kwargs):
             _fail(f"{outer.__name__} raised an unexpected NameError: {exc}")
         return
     except Exception as exc:
-        _fail(f"{outer.__name__} raised {type(exc).__name__}: {exc}. "
-              "Make it run correctly first (see the tests above).")
+        _fail(
+            f"{outer.__name__} raised {type(exc).__name__}: {exc}. Make it run correctly first (see the tests above)."
+        )
     finally:
         namespace[inner_name] = saved
-    _fail(message or f"{outer.__name__} should call {inner_name} at every time step instead "
-          f"of repeating its computation.")
+    _fail(
+        message or f"{outer.__name__} should call {inner_name} at every time step instead of repeating its computation."
+    )
 
 
 def rel_error(x, y):
@@ -217,8 +224,7 @@ def numerical_gradient(f, x, h=1e-5):
     grad -- array of the shape of x with d f / d x
     """
     if not _isinstance(x, _ndarray) or x.dtype != _np.float64:
-        raise TypeError("numerical_gradient needs a float64 numpy array "
-                        "(use x.astype(np.float64))")
+        raise TypeError("numerical_gradient needs a float64 numpy array (use x.astype(np.float64))")
     grad = _zeros_like(x)
     it = _nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     while not it.finished:
@@ -255,8 +261,10 @@ def check_gradients(loss, inputs, analytic, tol=1e-7, h=1e-5, verbose=True, hidd
             _fail(f"no gradient returned for {name}.")
         got = _asarray(analytic[name], dtype=float)
         if got.shape != x.shape:
-            _fail(f"the gradient for {name} has shape {_tuple(got.shape)}, "
-                  f"expected {_tuple(x.shape)} (the shape of {name}).")
+            _fail(
+                f"the gradient for {name} has shape {_tuple(got.shape)}, "
+                f"expected {_tuple(x.shape)} (the shape of {name})."
+            )
         numeric = numerical_gradient(loss, x, h=h)
         errors[name] = rel_error(got, numeric)
         if verbose:
@@ -266,6 +274,8 @@ def check_gradients(loss, inputs, analytic, tol=1e-7, h=1e-5, verbose=True, hidd
     if wrong:
         detail = ", ".join(f"{n} ({errors[n]:.1e})" for n in wrong)
         where = "on a hidden example" if hidden else ""
-        _fail(f"gradient check failed {where} for {detail}; a correct backward pass "
-              f"gives a relative error below {tol:g}.".replace("  ", " "))
+        _fail(
+            f"gradient check failed {where} for {detail}; a correct backward pass "
+            f"gives a relative error below {tol:g}.".replace("  ", " ")
+        )
     return errors

@@ -2,14 +2,17 @@
 
 Two jobs:
 
-* **Reference implementations at run time.** ``reference("02_lstm_forward")``
-  runs the imports cell and the solution cells of the instructor notebook
-  ``source/02_lstm_forward/02_lstm_forward.ipynb`` (solution markers removed)
-  in a fresh namespace and returns that namespace. The labs use it, so they
-  work before a student has finished an assignment, and the graded solutions
-  are never copied anywhere: ``release/`` is untouched, the labs hold calls,
-  not code. A lab that needs an assignment whose instructor notebook is
-  missing stops with ``ReferenceMissing`` and says which file it looked for.
+* **Your own implementations.** ``load_assignment("02_lstm_forward")`` finds
+  your copy of that assignment's notebook (``02_lstm_forward/02_lstm_forward.ipynb``
+  in the lab's folder, the folder above it, ``release/`` beside it, your home,
+  or a folder named in ``RNN_COURSE_ASSIGNMENTS``), runs it top to bottom in a
+  fresh namespace (quietly, with the short training of grading mode), so your
+  answers are checked by the assignment's own visible tests, and returns that
+  namespace. So a lab
+  needs nothing that students do not receive, and it shows *your* network at
+  work. When the notebook is missing, an exercise is not written yet, or a
+  visible test fails, the lab stops with ``AssignmentNotFinished``, which
+  names the assignment and the exercise to finish first.
 
 * **Controls that redraw a figure.** ``interact(draw, t=Slider(...), ...)``
   shows the controls above a figure drawn by ``draw(t=..., ...)`` and redraws
@@ -34,10 +37,9 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "REPO",
-    "ReferenceMissing",
-    "source_notebook",
-    "reference",
+    "AssignmentNotFinished",
+    "find_assignment",
+    "load_assignment",
     "widgets_enabled",
     "Slider",
     "LogSlider",
@@ -50,78 +52,135 @@ __all__ = [
     "random_lstm",
 ]
 
-REPO = Path(__file__).resolve().parent.parent
 STATIC_ENV = "RNN_COURSE_LABS_STATIC"
+ASSIGNMENTS_ENV = "RNN_COURSE_ASSIGNMENTS"  # folders holding <id>/<id>.ipynb, os.pathsep-separated
+COURSE_ID = "rnn-from-scratch"  # nbgrader's course id (fetched assignments may sit in it)
 
-_SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*$\n?", re.MULTILINE)
 _MAGIC_LINE = re.compile(r"^[ \t]*[%!].*$\n?", re.MULTILINE)
+_STUB = re.compile(r"raise NotImplementedError\(\)")
 
 
 # ---------------------------------------------------------------------------
-# Reference implementations, loaded from the instructor notebooks.
+# Your own implementations, loaded from your assignment notebooks.
 # ---------------------------------------------------------------------------
 
-class ReferenceMissing(FileNotFoundError):
-    """The instructor notebook a lab needs is not in ``source/``."""
+
+class AssignmentNotFinished(RuntimeError):
+    """A lab needs an assignment that is missing, unfinished or not passing its visible tests."""
 
 
-def source_notebook(assignment):
-    """Path of the instructor notebook ``source/<assignment>/<assignment>.ipynb``.
+def _search_folders():
+    cwd = Path.cwd()
+    extra = [Path(p).expanduser() for p in os.environ.get(ASSIGNMENTS_ENV, "").split(os.pathsep) if p]
+    home = Path.home()
+    return extra + [
+        cwd,
+        cwd.parent,
+        cwd.parent / "release",
+        cwd / COURSE_ID,
+        cwd.parent / COURSE_ID,
+        home,
+        home / COURSE_ID,
+    ]
 
-    Raises ReferenceMissing (a FileNotFoundError) with the path it looked for.
-    """
-    path = REPO / "source" / assignment / f"{assignment}.ipynb"
-    if not path.is_file():
-        raise ReferenceMissing(
-            f"This lab runs the reference implementation of assignment {assignment}, "
-            f"read from its instructor notebook, and {path} does not exist. "
-            "The labs need the course repository with its source/ folder "
-            "(the instructor notebooks).")
-    return path
+
+def find_assignment(assignment):
+    """Path of your notebook of ``assignment`` (the first of the places the module doc lists)."""
+    tried = []
+    for folder in _search_folders():
+        path = folder / assignment / f"{assignment}.ipynb"
+        if path.is_file():
+            return path
+        tried.append(str(path.parent))
+    raise AssignmentNotFinished(
+        f"This lab uses your functions from assignment {assignment}, and no notebook "
+        f"{assignment}/{assignment}.ipynb was found (looked in: {', '.join(dict.fromkeys(tried))}). "
+        f"Fetch and finish assignment {assignment} first, or set {ASSIGNMENTS_ENV} to the folder "
+        "that holds your assignment folders."
+    )
 
 
-def _reference_code(assignment):
-    """The code the reference namespace runs: the imports cell, then every solution cell."""
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+@contextlib.contextmanager
+def _quietly():
+    """No printed text, no figure and the short training of grading mode while a notebook loads."""
+    import matplotlib.pyplot as plt
+    import tqdm.auto
+    import tqdm.std
+
+    class Silent(tqdm.std.tqdm):  # no progress bar (a widget would show in the lab)
+        def __init__(self, *args, **kwargs):
+            kwargs["disable"] = True
+            super().__init__(*args, **kwargs)
+
+    saved_env, saved_show = os.environ.get("RNN_COURSE_GRADING"), plt.show
+    saved_bars = tqdm.auto.tqdm, tqdm.auto.trange
+    tqdm.auto.tqdm, tqdm.auto.trange = Silent, lambda *args, **kwargs: Silent(range(*args), **kwargs)
+    os.environ["RNN_COURSE_GRADING"] = "1"
+    plt.show = lambda *args, **kwargs: None
+    was_interactive = plt.isinteractive()
+    plt.ioff()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        plt.close("all")
+        plt.show = saved_show
+        tqdm.auto.tqdm, tqdm.auto.trange = saved_bars
+        if was_interactive:
+            plt.ion()
+        if saved_env is None:
+            os.environ.pop("RNN_COURSE_GRADING", None)
+        else:
+            os.environ["RNN_COURSE_GRADING"] = saved_env
+
+
+@functools.cache
+def _load(path, assignment):
     import nbformat
 
-    with open(source_notebook(assignment), encoding="utf-8") as fh:
-        nb = nbformat.read(fh, as_version=4)
-    blocks = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade_id") == "imports" or meta.get("solution"):
-            source = _SOLUTION_MARKER.sub("", cell.source)
-            blocks.append((meta.get("grade_id"), _MAGIC_LINE.sub("", source)))
-    if not any(gid != "imports" for gid, _ in blocks):
-        raise ReferenceMissing(f"{source_notebook(assignment)} holds no solution cell.")
-    return blocks
-
-
-@functools.lru_cache(maxsize=None)
-def _load(assignment):
-    namespace = {"__name__": f"reference_{assignment}"}
-    for grade_id, code in _reference_code(assignment):
-        filename = f"<source/{assignment} cell {grade_id}>"
-        # Figures a solution cell might draw are not wanted here.
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(code, filename, "exec"), namespace)  # noqa: S102  (our own notebook)
+    nb = nbformat.read(path, as_version=4)
+    namespace = {"__name__": f"your_{assignment}"}
+    where = f"assignment {assignment} ({path})"
+    with _quietly():
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            meta = _meta(cell)
+            name = meta.get("grade_id") or "a cell"
+            is_answer = bool(meta.get("solution"))
+            is_test = bool(meta.get("grade")) and not is_answer
+            if is_answer and _STUB.search(cell.source):
+                raise AssignmentNotFinished(
+                    f"This lab uses your {name} from {where}, which is not written yet "
+                    f"(the cell still says NotImplementedError). Finish that exercise first."
+                )
+            try:
+                code = compile(_MAGIC_LINE.sub("", cell.source), f"<{assignment}: {name}>", "exec")
+                exec(code, namespace)  # noqa: S102  (the student's own notebook)
+            except Exception as exc:
+                what = "does not pass its visible test" if is_test else "raises an error when it runs"
+                raise AssignmentNotFinished(
+                    f"This lab uses your functions from {where}: {name} {what} "
+                    f"({type(exc).__name__}: {exc}). Fix it there first, then run the lab again."
+                ) from None
     return namespace
 
 
-def reference(assignment):
-    """The reference implementation of ``assignment`` as a namespace.
+def load_assignment(assignment):
+    """Your implementation of ``assignment`` as a namespace (checked by its visible tests).
 
     Example::
 
-        ref = reference("01_rnn_forward")
-        a, y_pred, caches = ref.rnn_forward(x, a0, parameters)
+        mine = load_assignment("01_rnn_forward")
+        a, y_pred, caches = mine.rnn_forward(x, a0, parameters)
 
-    Every public function and constant defined by the notebook's imports cell
-    and solution cells is an attribute (loaded once per kernel, then cached).
+    Every public name the notebook defines is an attribute (loaded once per kernel).
     """
-    namespace = _load(assignment)
+    namespace = _load(find_assignment(assignment), assignment)
     public = {k: v for k, v in namespace.items() if not k.startswith("_")}
     return types.SimpleNamespace(**public)
 
@@ -129,6 +188,7 @@ def reference(assignment):
 # ---------------------------------------------------------------------------
 # Controls and the redrawn figure.
 # ---------------------------------------------------------------------------
+
 
 def widgets_enabled():
     """False when RNN_COURSE_LABS_STATIC is set (to anything but 0): no widget is created."""
@@ -155,9 +215,17 @@ class Slider:
 
         cls = w.IntSlider if self.integer else w.FloatSlider
         extra = {} if self.integer else {"readout_format": ".3g"}
-        return cls(value=self.value, min=self.min, max=self.max, step=self.step,
-                   description=self.description, continuous_update=False, style=_WIDE,
-                   layout=w.Layout(width="380px"), **extra)
+        return cls(
+            value=self.value,
+            min=self.min,
+            max=self.max,
+            step=self.step,
+            description=self.description,
+            continuous_update=False,
+            style=_WIDE,
+            layout=w.Layout(width="380px"),
+            **extra,
+        )
 
 
 class LogSlider(Slider):
@@ -172,10 +240,18 @@ class LogSlider(Slider):
         import ipywidgets as w
 
         lo, hi = math.log10(self.min), math.log10(self.max)
-        return w.FloatLogSlider(value=self.value, base=10, min=lo, max=hi,
-                                step=(hi - lo) / self.steps, description=self.description,
-                                continuous_update=False, readout_format=".3g", style=_WIDE,
-                                layout=w.Layout(width="380px"))
+        return w.FloatLogSlider(
+            value=self.value,
+            base=10,
+            min=lo,
+            max=hi,
+            step=(hi - lo) / self.steps,
+            description=self.description,
+            continuous_update=False,
+            readout_format=".3g",
+            style=_WIDE,
+            layout=w.Layout(width="380px"),
+        )
 
 
 class Choice:
@@ -231,8 +307,7 @@ class Text:
     def widget(self):
         import ipywidgets as w
 
-        return w.Text(value=self.value, description=self.description, continuous_update=False,
-                      style=_WIDE)
+        return w.Text(value=self.value, description=self.description, continuous_update=False, style=_WIDE)
 
 
 def interact(draw, *, button=None, **controls):
@@ -289,11 +364,10 @@ def interact(draw, *, button=None, **controls):
     redraw()
     items = list(made.values())
     if button:
-        clicker = w.Button(description=button, button_style="primary",
-                           layout=w.Layout(width="auto"))
+        clicker = w.Button(description=button, button_style="primary", layout=w.Layout(width="auto"))
         clicker.on_click(redraw)
         items.append(clicker)
-    rows = [w.HBox(items[i:i + 2]) for i in range(0, len(items), 2)]
+    rows = [w.HBox(items[i : i + 2]) for i in range(0, len(items), 2)]
     panel = w.VBox([*rows, out])
     panel.add_class("rnn-lab-panel")
     panel.controls = made  # for tests and for students who want to script the panel
@@ -305,6 +379,7 @@ def interact(draw, *, button=None, **controls):
 # ---------------------------------------------------------------------------
 # Random networks with a controlled weight scale.
 # ---------------------------------------------------------------------------
+
 
 def spectral_radius(W):
     """Largest absolute eigenvalue of the square matrix ``W``."""

@@ -56,14 +56,14 @@ class Claim:
         if len(found) != 1:
             raise AssertionError(
                 f"{self.notebook}: the prose pattern {self.prose!r} ({self.why}) matches "
-                f"{len(found)} times in the markdown, expected exactly once")
+                f"{len(found)} times in the markdown, expected exactly once"
+            )
         return _number(found[0])
 
     def computed(self, output: str) -> float:
         m = re.search(self.output, output)
         if not m:
-            raise AssertionError(
-                f"{self.notebook}: no output matches {self.output!r} ({self.why})")
+            raise AssertionError(f"{self.notebook}: no output matches {self.output!r} ({self.why})")
         return _number(m.group(1))
 
     def holds(self, quoted: float, computed: float) -> bool:
@@ -79,7 +79,8 @@ class Claim:
         q, c = self.quoted(markdown), self.computed(output)
         assert self.holds(q, c), (
             f"{self.notebook}: the prose says {q:g} ({self.why}), the notebook computes {c:g} "
-            f"(relation {self.relation}, rel={self.rel}, abs={self.abs})")
+            f"(relation {self.relation}, rel={self.rel}, abs={self.abs})"
+        )
 
 
 def _number(text: str) -> float:

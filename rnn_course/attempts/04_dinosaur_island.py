@@ -25,17 +25,20 @@ BUGS = {
     # the next input stays the zero vector
     "sample_no_feedback": [("sample", _FEEDBACK, "")],
     # no 50-character cap: only the newline stops the loop
-    "sample_no_cap": [("sample", "    while idx != newline and counter != 50:",
-                       "    while idx != newline:")],
+    "sample_no_cap": [("sample", "    while idx != newline and counter != 50:", "    while idx != newline:")],
     # the temperature argument is accepted but not used
-    "sample_ignores_temperature": [("sample", "softmax((Wya @ a + by) / temperature)",
-                                    "softmax(Wya @ a + by)")],
+    "sample_ignores_temperature": [("sample", "softmax((Wya @ a + by) / temperature)", "softmax(Wya @ a + by)")],
     # clipping in place
     "clip_in_place": [WRONG[0]],
     # the biases are passed through unclipped
-    "clip_weights_only": [("clip", _CLIP,
-                           "        clipped[name] = (np.clip(gradients[name], -maxValue, maxValue)\n"
-                           "                         if name.startswith('dW') else gradients[name])")],
+    "clip_weights_only": [
+        (
+            "clip",
+            _CLIP,
+            "        clipped[name] = (np.clip(gradients[name], -maxValue, maxValue)\n"
+            "                         if name.startswith('dW') else gradients[name])",
+        )
+    ],
     # the gradients are never clipped
     "optimize_no_clip": [("optimize", "    gradients = clip(gradients, 5)\n", "")],
     # clipped at the wrong threshold
@@ -45,8 +48,7 @@ BUGS = {
     # the first hidden state returned instead of the last
     "optimize_first_state": [("optimize", "a_last = a[:, -1:]", "a_last = a[:, :1]")],
     # the raw per-name loss recorded instead of the smoothed one
-    "model_no_smoothing": [("model", "loss = smooth(loss, curr_loss / len(Y))",
-                            "loss = curr_loss / len(Y)")],
+    "model_no_smoothing": [("model", "loss = smooth(loss, curr_loss / len(Y))", "loss = curr_loss / len(Y)")],
     # the same name at every step
     "model_one_name": [("model", "name = names[order[j % len(names)]]", "name = names[order[0]]")],
 }

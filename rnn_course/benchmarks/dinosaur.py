@@ -18,40 +18,30 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from . import Figure
 
 TITLE = "Dinosaur-name model (04_dinosaur_island): reference training, n_a = 50, one name per step, 1 BLAS thread"
 
-REPO = Path(__file__).resolve().parents[2]
-NOTEBOOK = REPO / "source" / "04_dinosaur_island" / "04_dinosaur_island.ipynb"
-SPEED_NAMES = 15000        # names per speed run
+ASSIGNMENT = "04_dinosaur_island"
+SPEED_NAMES = 15000  # names per speed run
 SPEED_RUNS = 3
-BUDGET_SECONDS = 20.0      # the training time of the quality target
+BUDGET_SECONDS = 20.0  # the training time of the quality target
 DEFAULT_ITERATIONS = 30000
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _reference_namespace():
-    """Execute the notebook's imports and the reference graded functions in a fresh namespace."""
-    from tools import nbtools
+    """The notebook's imports and reference graded functions, executed in a fresh namespace."""
+    from rnn_course import layout
 
-    nb = nbtools.read(NOTEBOOK)
-    cells = nbtools.cells_by_id(nb)
-    answers = nbtools.reference_solutions(nb)
-    ns = {}
-    imports = "\n".join(line for line in cells["imports"].source.splitlines()
-                        if not line.lstrip().startswith("%"))
-    exec(compile(imports, "imports", "exec"), ns)
-    for gid in ("clip", "sample", "optimize", "model"):
-        exec(compile(answers[gid], gid, "exec"), ns)
-    return ns
+    return layout.reference_namespace(ASSIGNMENT)
 
 
 def measure():
     """All figures as a dict (runs in the current process; call with one BLAS thread)."""
     import numpy as np
+
     import cllm_utils as cu
 
     ns = _reference_namespace()
@@ -60,7 +50,7 @@ def measure():
     c2i, i2c = cu.build_vocabulary(names)
     train, held = cu.split_names(names, held_out=0.1, seed=0)
     seed = 0
-    order = np.random.default_rng(seed).permutation(len(train))   # the order model uses
+    order = np.random.default_rng(seed).permutation(len(train))  # the order model uses
 
     def chars(n):
         return sum(len(train[order[j % len(train)]]) + 1 for j in range(n))
@@ -102,9 +92,18 @@ def measure():
 
     params, _ = model(train, c2i, i2c, num_iterations=DEFAULT_ITERATIONS, sample_every=0, seed=seed)
     default_loss, _ = cu.evaluate(params, held, c2i)
-    return {"rates": rates, "rate": rate, "cpu_rate": statistics.median(cpu_rates), "n_budget": n_budget,
-            "budget_loss": budget_loss, "budget_ppl": budget_ppl, "default_loss": default_loss,
-            "uniform": float(np.log(len(c2i))), "held_names": len(held), "train_names": len(train)}
+    return {
+        "rates": rates,
+        "rate": rate,
+        "cpu_rate": statistics.median(cpu_rates),
+        "n_budget": n_budget,
+        "budget_loss": budget_loss,
+        "budget_ppl": budget_ppl,
+        "default_loss": default_loss,
+        "uniform": float(np.log(len(c2i))),
+        "held_names": len(held),
+        "train_names": len(train),
+    }
 
 
 def _measure_one_thread():
@@ -112,8 +111,13 @@ def _measure_one_thread():
         from threadpoolctl import threadpool_limits
     except ImportError:
         env = dict(os.environ, **ONE_THREAD)
-        out = subprocess.run([sys.executable, "-m", "tools.benchmarks.dinosaur", "--worker"],
-                             cwd=REPO, env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "rnn_course.benchmarks.dinosaur", "--worker"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
     with threadpool_limits(limits=1):
         return measure()
@@ -123,19 +127,28 @@ def run():
     m = _measure_one_thread()
     spread = ", ".join(f"{r:,.0f}" for r in m["rates"])
     return [
-        Figure(f"characters per second (median of {spread})", round(m["rate"]), "chars/s",
-               ">= 30000", m["rate"] >= 30000),
-        Figure("characters per CPU second (median; robust to load)", round(m["cpu_rate"]),
-               "chars/s", "", None),
-        Figure(f"held-out loss after {BUDGET_SECONDS:.0f} s of training ({m['n_budget']:,} names)",
-               m["budget_loss"], "nats/char", "<= 1.9", m["budget_loss"] <= 1.9),
+        Figure(
+            f"characters per second (median of {spread})", round(m["rate"]), "chars/s", ">= 30000", m["rate"] >= 30000
+        ),
+        Figure("characters per CPU second (median; robust to load)", round(m["cpu_rate"]), "chars/s", "", None),
+        Figure(
+            f"held-out loss after {BUDGET_SECONDS:.0f} s of training ({m['n_budget']:,} names)",
+            m["budget_loss"],
+            "nats/char",
+            "<= 1.9",
+            m["budget_loss"] <= 1.9,
+        ),
         Figure(f"held-out perplexity after those {BUDGET_SECONDS:.0f} s", m["budget_ppl"], "", "", None),
-        Figure(f"held-out loss, notebook's training ({DEFAULT_ITERATIONS:,} names)",
-               m["default_loss"], "nats/char", "", None),
+        Figure(
+            f"held-out loss, notebook's training ({DEFAULT_ITERATIONS:,} names)",
+            m["default_loss"],
+            "nats/char",
+            "",
+            None,
+        ),
         Figure(f"uniform guess ln 27 ({m['held_names']} held-out names)", m["uniform"], "nats/char", "", None),
     ]
 
 
 if __name__ == "__main__" and "--worker" in sys.argv:
-    sys.path.insert(0, str(REPO))
     print(json.dumps(measure()))

@@ -22,28 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = (
-    "01_rnn_forward",
-    "02_lstm_forward",
-    "03_backprop",
-    "04_dinosaur_island",
-    "05_binary_addition",
-    "06_sine_wave",
-    "07_sequence_classification",
-)
-
-
-def available_assignments(course_dir=REPO):
-    """The assignment ids that have a notebook in ``course_dir/source``, in course order.
-
-    For development, RNN_COURSE_ONLY=02_lstm_forward,03_backprop restricts the
-    tools and the tests to those assignments.
-    """
-    src = Path(course_dir) / "source"
-    only = [a for a in os.environ.get("RNN_COURSE_ONLY", "").split(",") if a]
-    return [a for a in ASSIGNMENTS
-            if (src / a / f"{a}.ipynb").exists() and (not only or a in only)]
+from .layout import ASSIGNMENTS, REPO, available_assignments, feedback_path, notebook_path  # noqa: F401
 
 
 def nbgrader_env():
@@ -59,8 +38,15 @@ def nbgrader_env():
 def run_nbgrader(course_dir, *args, timeout=None):
     """Run ``nbgrader ARGS`` in ``course_dir``; returns the CompletedProcess (output in .stdout)."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    return subprocess.run(cmd, cwd=course_dir, env=nbgrader_env(), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return subprocess.run(
+        cmd,
+        cwd=course_dir,
+        env=nbgrader_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def generate_release(course_dir=REPO, assignments=None):
@@ -104,15 +90,15 @@ class CellResult:
 class Result:
     student: str
     assignment: str
-    status: str            # "graded" or "not graded"
+    status: str  # "graded" or "not graded"
     score: float = 0.0
     max_score: float = 0.0
     cells: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)
     log: str = ""
-    isolated: object = None   # True, False (with isolation_note), None (not graded)
+    isolated: object = None  # True, False (with isolation_note), None (not graded)
     isolation_note: str = ""
-    integrity: str = ""       # "ok", "tampered", "unknown" or "" (not graded)
+    integrity: str = ""  # "ok", "tampered", "unknown" or "" (not graded)
 
 
 def _error_reason(log):
@@ -130,8 +116,9 @@ def _grade_student(course_dir, student, assignments, timeout, extra_args=()):
     logs = {}
     for a in assignments:
         try:
-            proc = run_nbgrader(course_dir, "autograde", a, "--student", student, "--force",
-                                *extra_args, timeout=timeout)
+            proc = run_nbgrader(
+                course_dir, "autograde", a, "--student", student, "--force", *extra_args, timeout=timeout
+            )
             logs[a] = (proc.returncode, proc.stdout)
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
@@ -146,31 +133,44 @@ def _grade_student(course_dir, student, assignments, timeout, extra_args=()):
 _API = None
 
 
-def _config_overrides(cfg, extra_args):
-    """Apply ``--Class.trait=value`` arguments to a traitlets Config."""
-    import ast
-    for arg in extra_args:
-        key, _, value = arg.lstrip("-").partition("=")
-        cls, _, trait = key.partition(".")
-        try:
-            value = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            pass
-        cfg[cls][trait] = value
-    return cfg
+def _die_with_parent():
+    """Make this worker die when the coordinating process dies (even by SIGKILL)."""
+    import ctypes
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch():  # elsewhere than Linux: poll
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker_init(course_dir, extra_args):
     global _API
-    from traitlets.config.loader import PyFileConfigLoader
+    import warnings
+
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    import warnings
+    from traitlets.config.loader import KVArgParseConfigLoader, PyFileConfigLoader
+
+    _die_with_parent()
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy chatter
     os.chdir(course_dir)
     os.environ.update(nbgrader_env())
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
-    cfg = _config_overrides(cfg, extra_args)
+    cfg.merge(KVArgParseConfigLoader(list(extra_args)).load_config())
     _API = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
 
 
@@ -213,11 +213,15 @@ def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_a
     # start-up cost per submission). Should a worker process itself die, the
     # students it had not finished are graded again, one nbgrader command each.
     import multiprocessing
+
     ctx = multiprocessing.get_context("spawn")
     try:
         with concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(jobs, len(per_student)) or 1, mp_context=ctx,
-                initializer=_worker_init, initargs=(str(course_dir), tuple(extra_args))) as pool:
+            max_workers=min(jobs, len(per_student)) or 1,
+            mp_context=ctx,
+            initializer=_worker_init,
+            initargs=(str(course_dir), tuple(extra_args)),
+        ) as pool:
             futures = {pool.submit(_grade_student_api, s, a): s for s, a in per_student.items()}
             for fut in concurrent.futures.as_completed(futures):
                 try:
@@ -232,8 +236,7 @@ def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_a
     left = {s: a for s, a in per_student.items() if s not in logs}
     if left:
         with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_grade_student, course_dir, s, a, timeout, extra_args)
-                       for s, a in left.items()]
+            futures = [pool.submit(_grade_student, course_dir, s, a, timeout, extra_args) for s, a in left.items()]
             for fut in concurrent.futures.as_completed(futures):
                 student, student_logs = fut.result()
                 logs[student] = student_logs
@@ -274,16 +277,17 @@ def collect(course_dir, pairs, logs=None):
             except MissingEntry:
                 max_score = 0.0
             res.max_score = max_score
-            autograded = course_dir / "autograded" / student / assignment
-            submitted = course_dir / "submitted" / student / assignment
+            autograded = notebook_path(course_dir, "autograded", assignment, student).parent
+            submitted = notebook_path(course_dir, "submitted", assignment, student).parent
             nb_name = f"{assignment}.ipynb"
             if code != 0 or not (autograded / nb_name).exists():
                 res.status = "not graded"
                 reason = _error_reason(log) if log else "no autograded notebook"
                 if not (submitted / nb_name).exists():
                     found = sorted(p.name for p in submitted.glob("*.ipynb")) if submitted.exists() else []
-                    reason = (f"{nb_name} is missing from the submission"
-                              + (f" (found: {', '.join(found)})" if found else ""))
+                    reason = f"{nb_name} is missing from the submission" + (
+                        f" (found: {', '.join(found)})" if found else ""
+                    )
                 res.problems.append(f"could not be graded: {reason}")
                 # A failed run must not leave stale scores from an earlier run.
                 try:
@@ -310,8 +314,7 @@ def collect(course_dir, pairs, logs=None):
                             res.problems.append(f"cell {i + 1} (not a test): {out['evalue']}")
             for nb in sub.notebooks:
                 for grade in nb.grades:
-                    cell = CellResult(grade.name, float(grade.score or 0.0), float(grade.max_score),
-                                      grade.auto_score)
+                    cell = CellResult(grade.name, float(grade.score or 0.0), float(grade.max_score), grade.auto_score)
                     if grade.auto_score is None:
                         cell.problem = "no automatic score (needs manual grading)"
                     elif res.integrity == "tampered":
@@ -327,57 +330,84 @@ def collect(course_dir, pairs, logs=None):
 
 
 def _read_guard_files(res, folder):
-    """Integrity verdict and isolation report written by course_grading.GuardedExecute."""
+    """Integrity verdict and isolation report written by GuardedExecute."""
     import json
+
+    from .preprocessors.guarded_execute import INTEGRITY_FILE, SANDBOX_FILE
+
     try:
-        verdict = json.loads((folder / ".course_integrity.json").read_text())
+        verdict = json.loads((folder / INTEGRITY_FILE).read_text())
     except (OSError, ValueError):
         verdict = {"status": "unknown", "problems": ["no integrity verdict was written"]}
     res.integrity = verdict.get("status", "unknown")
     if res.integrity == "tampered":
-        res.problems.append("INTEGRITY: the submission changed what the tests rely on, so every "
-                            "test cell scored 0 -- " + "; ".join(verdict.get("problems", [])))
+        res.problems.append(
+            "INTEGRITY: the submission changed what the tests rely on, so every "
+            "test cell scored 0 -- " + "; ".join(verdict.get("problems", []))
+        )
     elif res.integrity != "ok":
         res.problems.append("integrity check did not run: " + "; ".join(verdict.get("problems", [])))
     try:
-        report = json.loads((folder / ".course_sandbox.json").read_text())
+        report = json.loads((folder / SANDBOX_FILE).read_text())
     except (OSError, ValueError):
         report = {"isolated": False, "reason": "no isolation report was written"}
     res.isolated = bool(report.get("isolated"))
     res.isolation_note = report.get("reason", "")
 
 
-def feedback_path(course_dir, student, assignment):
-    return Path(course_dir) / "feedback" / student / assignment / f"{assignment}.html"
-
-
 def score_table(results, assignments=None):
-    """The summary printed after grading: submission x assignment, then every problem."""
+    """The summary printed after grading: one row per submission, then every problem.
+
+    Compact enough for an 80-column terminal with seven assignments: columns
+    are headed by the assignment number (a legend below names them), the
+    ``max`` row gives each assignment's points, a cell holds the points
+    scored (``!`` marks a problem listed below, ``NG`` not graded), and the
+    last column the total.
+    """
     students = list(dict.fromkeys(r.student for r in results))
     assignments = assignments or list(dict.fromkeys(r.assignment for r in results))
     cell = {(r.student, r.assignment): r for r in results}
-    width = max([len(s) for s in students] + [10])
-    colw = max(len(a) for a in assignments) if assignments else 10
-    header = "submission".ljust(width) + " | " + " | ".join(a.center(colw) for a in assignments)
-    lines = [header, "-" * len(header)]
-    for s in students:
-        row = []
-        for a in assignments:
-            r = cell.get((s, a))
-            if r is None:
-                txt = "-"
-            elif r.status != "graded":
-                txt = "NOT GRADED"
-            else:
-                txt = f"{r.score:g} / {r.max_score:g}" + (" !" if r.problems else "")
-            row.append(txt.center(colw))
-        lines.append(s.ljust(width) + " | " + " | ".join(row))
+    max_score = {r.assignment: r.max_score for r in results if r.max_score}
+
+    def text(r):
+        if r is None:
+            return "-"
+        if r.status != "graded":
+            return "NG"
+        return f"{r.score:g}" + ("!" if r.problems else "")
+
+    def total(s):
+        rs = [cell.get((s, a)) for a in assignments]
+        return f"{sum(r.score for r in rs if r is not None and r.status == 'graded'):g}"
+
+    short = [a.split("_")[0] for a in assignments]
+    rows = [
+        ["max"]
+        + [f"{max_score.get(a, 0):g}" for a in assignments]
+        + [f"{sum(max_score.get(a, 0) for a in assignments):g}"]
+    ]
+    rows += [[s] + [text(cell.get((s, a))) for a in assignments] + [total(s)] for s in students]
+    header = ["submission"] + short + ["total"]
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
+
+    def line(row):
+        return row[0].ljust(widths[0]) + "  " + " ".join(v.rjust(w) for v, w in zip(row[1:], widths[1:]))
+
+    lines = [line(header), "-" * len(line(header))] + [line(row) for row in rows]
+    lines.append("")
+    legend = [f"{x} {a}" for x, a in zip(short, assignments)]
+    lines.append("assignments:")
+    for i in range(0, len(legend), 3):
+        lines.append("  " + ", ".join(legend[i : i + 3]))
+    lines.append("! = a problem listed below, NG = not graded")
     exposed = [r for r in results if r.isolated is False]
     if exposed:
         reasons = sorted({r.isolation_note for r in exposed})
         lines.append("")
-        lines.append(f"!! WARNING: {len(exposed)} submission(s) were graded WITHOUT ISOLATION "
-                     f"(student code ran with your privileges): {'; '.join(reasons)}")
+        lines.append(
+            f"!! WARNING: {len(exposed)} submission(s) were graded WITHOUT ISOLATION "
+            f"(student code ran with your privileges): {'; '.join(reasons)}"
+        )
     problems = [(r.student, r.assignment, p) for r in results for p in r.problems]
     if problems:
         lines.append("")
@@ -393,6 +423,7 @@ def score_table(results, assignments=None):
 # ---------------------------------------------------------------------------
 # A whole class, and one learner's own notebook
 # ---------------------------------------------------------------------------
+
 
 def import_submissions(course_dir, folder, assignments):
     """Copy ``folder/<student>/<assignment>/`` into the course's ``submitted/``.
@@ -422,14 +453,23 @@ def import_submissions(course_dir, folder, assignments):
 def export_csv(course_dir, results, path):
     """One row per (student, assignment): status, points, and every problem."""
     import csv
+
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["student", "assignment", "status", "score", "max_score", "integrity",
-                    "isolated", "problems"])
+        w.writerow(["student", "assignment", "status", "score", "max_score", "integrity", "isolated", "problems"])
         for r in results:
-            w.writerow([r.student, r.assignment, r.status,
-                        f"{r.score:g}" if r.status == "graded" else "",
-                        f"{r.max_score:g}", r.integrity, r.isolated, " | ".join(r.problems)])
+            w.writerow(
+                [
+                    r.student,
+                    r.assignment,
+                    r.status,
+                    f"{r.score:g}" if r.status == "graded" else "",
+                    f"{r.max_score:g}",
+                    r.integrity,
+                    r.isolated,
+                    " | ".join(r.problems),
+                ]
+            )
     return path
 
 
@@ -440,6 +480,7 @@ def selfgrade(notebook, assignment=None, workdir=None):
     description, message) without any hidden test source.
     """
     import tempfile
+
     import nbformat
 
     notebook = Path(notebook).resolve()
@@ -450,14 +491,17 @@ def selfgrade(notebook, assignment=None, workdir=None):
         for a in available_assignments(REPO):
             src = REPO / "source" / a / f"{a}.ipynb"
             with open(src, encoding="utf-8") as fh:
-                src_ids = {c.metadata.get("nbgrader", {}).get("grade_id")
-                           for c in nbformat.read(fh, as_version=4).cells} - {None}
+                src_ids = {
+                    c.metadata.get("nbgrader", {}).get("grade_id") for c in nbformat.read(fh, as_version=4).cells
+                } - {None}
             if ids and ids <= src_ids:
                 assignment = a
                 break
     if assignment is None:
-        raise ValueError(f"{notebook.name} is not a copy of a course notebook (no matching "
-                         "nbgrader cells); pass the assignment id explicitly")
+        raise ValueError(
+            f"{notebook.name} is not a copy of a course notebook (no matching "
+            "nbgrader cells); pass the assignment id explicitly"
+        )
     course = Path(workdir or tempfile.mkdtemp(prefix="rnn-selfgrade-"))
     make_course(course, [assignment])
     dest = course / "submitted" / "me" / assignment
@@ -476,10 +520,19 @@ def selfgrade(notebook, assignment=None, workdir=None):
                 continue
             first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
             desc = first.strip('"').strip() if first.startswith('"""') else meta["grade_id"]
-            msgs = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.get("outputs", [])
-                    if o.get("output_type") == "error"]
+            msgs = [
+                f"{o.get('ename')}: {o.get('evalue')}"
+                for o in cell.get("outputs", [])
+                if o.get("output_type") == "error"
+            ]
             sc = scores.get(meta["grade_id"])
-            per_test.append((meta["grade_id"], sc.score if sc else 0.0,
-                             sc.max_score if sc else meta.get("points", 0), desc,
-                             "\n".join(msgs)))
+            per_test.append(
+                (
+                    meta["grade_id"],
+                    sc.score if sc else 0.0,
+                    sc.max_score if sc else meta.get("points", 0),
+                    desc,
+                    "\n".join(msgs),
+                )
+            )
     return result, per_test, course

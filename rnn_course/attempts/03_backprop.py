@@ -11,24 +11,36 @@ WRONG = [
     # The RNN part is right. In the LSTM cell the memory gradient forgets the path
     # through a_next, and lstm_backward does not pass the memory gradient back.
     ("lstm_cell_backward", "dc = dc_next + da_next * ot * (1 - tanh_c ** 2)", "dc = dc_next"),
-    ("lstm_backward", "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
-     "lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])"),
+    (
+        "lstm_backward",
+        "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
+        "lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])",
+    ),
 ]
 
 BUGS = {
     # --- the step-(t+1) gradient not carried back ---
     "rnn_no_carry": [
-        ("rnn_backward", "rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])",
-         "rnn_cell_backward(da[:, :, t], caches[t])"),
+        (
+            "rnn_backward",
+            "rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])",
+            "rnn_cell_backward(da[:, :, t], caches[t])",
+        ),
     ],
     "lstm_no_carry_a": [
-        ("lstm_backward", "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
-         "lstm_cell_backward(da[:, :, t], dc_prevt, caches[t])"),
+        (
+            "lstm_backward",
+            "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
+            "lstm_cell_backward(da[:, :, t], dc_prevt, caches[t])",
+        ),
     ],
     # --- the cell-state gradient not carried back ---
     "lstm_no_carry_c": [
-        ("lstm_backward", "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
-         "lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])"),
+        (
+            "lstm_backward",
+            "lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, caches[t])",
+            "lstm_cell_backward(da[:, :, t] + da_prevt, np.zeros((n_a, m)), caches[t])",
+        ),
     ],
     # --- the wrong block of the gate weights for dxt or da_prev ---
     "lstm_dxt_wrong_slice": [
@@ -42,8 +54,7 @@ BUGS = {
         ("rnn_cell_backward", "dz = da_next * (1 - a_next ** 2)", "dz = da_next"),
     ],
     "lstm_missing_tanh_derivative": [
-        ("lstm_cell_backward", "dc = dc_next + da_next * ot * (1 - tanh_c ** 2)",
-         "dc = dc_next + da_next * ot"),
+        ("lstm_cell_backward", "dc = dc_next + da_next * ot * (1 - tanh_c ** 2)", "dc = dc_next + da_next * ot"),
     ],
     "lstm_candidate_missing_tanh_derivative": [
         ("lstm_cell_backward", "dzc = dcct * (1 - cct ** 2)", "dzc = dcct"),

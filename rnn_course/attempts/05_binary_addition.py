@@ -26,8 +26,7 @@ BUGS = {
     ],
     # the derivative of tanh used for sigmoid units
     "tanh_derivative": [
-        ("adder_backward", "dz = da * sigmoid_derivative(a[:, :, t])",
-         "dz = da * (1 - a[:, :, t] ** 2)"),
+        ("adder_backward", "dz = da * sigmoid_derivative(a[:, :, t])", "dz = da * (1 - a[:, :, t] ** 2)"),
     ],
     # dWaa multiplied by the hidden state of the same step instead of the previous one
     "dWaa_uses_a_t": [
@@ -43,10 +42,15 @@ BUGS = {
     ],
     # encode_pairs rebuilds the bits itself (correctly) instead of calling int_to_bits
     "encode_without_int_to_bits": [
-        ("encode_pairs",
-         "x = np.stack([int_to_bits(a, n_bits), int_to_bits(b, n_bits)]).astype(float)",
-         "x = np.stack([(a[:, None] >> np.arange(n_bits)) & 1, (b[:, None] >> np.arange(n_bits)) & 1]).astype(float)"),
-        ("encode_pairs", "y = int_to_bits(a + b, n_bits)[None, :, :].astype(float)",
-         "y = (((a + b)[:, None] >> np.arange(n_bits)) & 1)[None, :, :].astype(float)"),
+        (
+            "encode_pairs",
+            "x = np.stack([int_to_bits(a, n_bits), int_to_bits(b, n_bits)]).astype(float)",
+            "x = np.stack([(a[:, None] >> np.arange(n_bits)) & 1, (b[:, None] >> np.arange(n_bits)) & 1]).astype(float)",
+        ),
+        (
+            "encode_pairs",
+            "y = int_to_bits(a + b, n_bits)[None, :, :].astype(float)",
+            "y = (((a + b)[:, None] >> np.arange(n_bits)) & 1)[None, :, :].astype(float)",
+        ),
     ],
 }

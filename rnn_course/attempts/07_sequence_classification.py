@@ -9,14 +9,16 @@ the reference solution is an error, so these stay in step with source/.
 # A loss (softmax + cross-entropy) at EVERY step, as in a many-to-many model,
 # instead of only at the last step.
 _LOSS_AT_EVERY_STEP = [
-    ("classifier_backward",
-     "        dz = da_next * (1.0 - a[:, :, t] ** 2)         # backprop through tanh, (n_a, m)\n",
-     "        if t < T_x - 1:\n"
-     "            do_t = (softmax(Wya @ a[:, :, t] + parameters['by']) - y) / m\n"
-     "            dWya += do_t @ a[:, :, t].T\n"
-     "            dby += do_t.sum(axis=1, keepdims=True)\n"
-     "            da_next = da_next + Wya.T @ do_t\n"
-     "        dz = da_next * (1.0 - a[:, :, t] ** 2)         # backprop through tanh, (n_a, m)\n"),
+    (
+        "classifier_backward",
+        "        dz = da_next * (1.0 - a[:, :, t] ** 2)         # backprop through tanh, (n_a, m)\n",
+        "        if t < T_x - 1:\n"
+        "            do_t = (softmax(Wya @ a[:, :, t] + parameters['by']) - y) / m\n"
+        "            dWya += do_t @ a[:, :, t].T\n"
+        "            dby += do_t.sum(axis=1, keepdims=True)\n"
+        "            da_next = da_next + Wya.T @ do_t\n"
+        "        dz = da_next * (1.0 - a[:, :, t] ** 2)         # backprop through tanh, (n_a, m)\n",
+    ),
 ]
 
 WRONG = list(_LOSS_AT_EVERY_STEP)
@@ -34,8 +36,11 @@ BUGS = {
     ],
     # a softmax written by hand over the examples instead of the classes
     "softmax_wrong_axis": [
-        ("classifier_forward", "y_hat = softmax(Wya @ a_next + by) ",
-         "y_hat = np.exp(Wya @ a_next + by) / np.exp(Wya @ a_next + by).sum(axis=1, keepdims=True) "),
+        (
+            "classifier_forward",
+            "y_hat = softmax(Wya @ a_next + by) ",
+            "y_hat = np.exp(Wya @ a_next + by) / np.exp(Wya @ a_next + by).sum(axis=1, keepdims=True) ",
+        ),
     ],
     # the prediction made from the mean hidden state instead of the last one
     "output_from_mean_state": [

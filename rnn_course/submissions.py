@@ -2,14 +2,14 @@
 
 * ``reference``: the instructor's solution filled into the release notebook;
 * ``untouched``: the release notebook as a student receives it;
-* ``wrong``: the realistic wrong attempt of ``tools/attempts/<assignment>.py``;
+* ``wrong``: the realistic wrong attempt of ``rnn_course/attempts/<assignment>.py``;
 * ``bug:<name>``: one classic bug of that file, used by the test suite.
 """
 
 import runpy
 from pathlib import Path
 
-from . import nbtools
+from . import layout
 
 ATTEMPTS = Path(__file__).resolve().parent / "attempts"
 DEMO_VARIANTS = ("reference", "untouched", "wrong")
@@ -36,11 +36,11 @@ def apply_edits(answers, edits, label=""):
 def build(course_dir, assignment, variant):
     """The notebook (nbformat) of one submission variant of ``assignment``."""
     course_dir = Path(course_dir)
-    source = nbtools.read(course_dir / "source" / assignment / f"{assignment}.ipynb")
-    release = nbtools.read(course_dir / "release" / assignment / f"{assignment}.ipynb")
+    source = layout.read(course_dir / "source" / assignment / f"{assignment}.ipynb")
+    release = layout.read(course_dir / "release" / assignment / f"{assignment}.ipynb")
     if variant == "untouched":
         return release
-    answers = nbtools.reference_solutions(source)
+    answers = layout.reference_solutions(source)
     if variant == "reference":
         edits = []
     elif variant == "wrong":
@@ -51,7 +51,7 @@ def build(course_dir, assignment, variant):
         edits = attempts(assignment)["BUGS"][variant[4:]]
     else:
         raise ValueError(f"unknown submission variant {variant!r}")
-    return nbtools.fill(release, apply_edits(answers, edits, f"{assignment}/{variant}"))
+    return layout.fill(release, apply_edits(answers, edits, f"{assignment}/{variant}"))
 
 
 def submit(course_dir, student, assignment, nb=None, variant=None, extra_files=None):
@@ -60,7 +60,7 @@ def submit(course_dir, student, assignment, nb=None, variant=None, extra_files=N
     folder.mkdir(parents=True, exist_ok=True)
     if nb is None:
         nb = build(course_dir, assignment, variant)
-    nbtools.write(nb, folder / f"{assignment}.ipynb")
+    layout.write(nb, folder / f"{assignment}.ipynb")
     for name, text in (extra_files or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder

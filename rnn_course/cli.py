@@ -1,21 +1,22 @@
-"""Course command line: ``python -m tools <command>`` from the repository root.
+"""The course's command line: ``rnn-course <command>`` (or ``python -m rnn_course``).
 
-  release   regenerate release/ from source/ with nbgrader
-  demo      grade the demo submissions of every assignment and print the score table
-  grade     autograde a class (submitted/<student>/<assignment>/), feedback, CSV, summary
-  selfgrade grade one notebook of your own with the hidden tests
-  bench     run the benchmarks and print their figures
+release   regenerate release/ from source/ with nbgrader
+demo      grade the demo submissions of every assignment and print the score table
+grade     autograde a class (submitted/<student>/<assignment>/), feedback, CSV, summary
+selfgrade grade one notebook of your own with the hidden tests
+bench     run the benchmarks and print their figures
+check     say whether grading kernels can be isolated on this machine
 """
 
 import argparse
+import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from . import grading, submissions
-
-REPO = grading.REPO
+from . import grading, sandbox, submissions
+from .layout import REPO, feedback_path
 
 
 def cmd_release(args):
@@ -26,11 +27,13 @@ def cmd_release(args):
 
 def _progress(total, label):
     from tqdm import tqdm
+
     bar = tqdm(total=total, desc=label, unit="student", file=sys.stderr, leave=False)
 
     def update(student):
         bar.set_postfix_str(student)
         bar.update(1)
+
     return bar, update
 
 
@@ -57,9 +60,8 @@ def cmd_demo(args):
     print()
     print("Feedback for the students (HTML, hidden tests removed):")
     for r in results:
-        fb = grading.feedback_path(course, r.student, r.assignment)
-        print(f"  {fb.relative_to(REPO) if fb.is_relative_to(REPO) else fb}"
-              + ("" if fb.exists() else "  (MISSING)"))
+        fb = feedback_path(course, r.student, r.assignment)
+        print(f"  {fb.relative_to(REPO) if fb.is_relative_to(REPO) else fb}" + ("" if fb.exists() else "  (MISSING)"))
     # What the demo is meant to show, checked.
     wrong = []
     for r in results:
@@ -75,13 +77,12 @@ def cmd_demo(args):
     if wrong:
         print("UNEXPECTED:\n  " + "\n  ".join(wrong))
         return 1
-    print("As expected: reference solutions get full marks, untouched releases 0, "
-          "wrong attempts partial credit.")
+    print("As expected: reference solutions get full marks, untouched releases 0, wrong attempts partial credit.")
     return 0
 
 
 def cmd_grade(args):
-    from course_grading import sandbox_available, sandbox_mode
+    sandbox_available, sandbox_mode = sandbox.sandbox_available, sandbox.sandbox_mode
     course = Path(args.course).resolve()
     assignments = grading.available_assignments(course)
     if args.assignments:
@@ -98,8 +99,11 @@ def cmd_grade(args):
     ok, reason = sandbox_available()
     if sandbox_mode() == "off" or not ok:
         why = "turned off (RNN_COURSE_SANDBOX=off)" if sandbox_mode() == "off" else reason
-        print("!" * 78 + f"\n!! WARNING: grading WITHOUT ISOLATION: {why}\n"
-              "!! Student code will run with your privileges.\n" + "!" * 78, flush=True)
+        print(
+            "!" * 78 + f"\n!! WARNING: grading WITHOUT ISOLATION: {why}\n"
+            "!! Student code will run with your privileges.\n" + "!" * 78,
+            flush=True,
+        )
         if sandbox_mode() == "require":
             return 2
     else:
@@ -107,8 +111,11 @@ def cmd_grade(args):
     print(f"Registering {len(assignments)} assignment(s) with nbgrader ...", flush=True)
     grading.generate_release(course, assignments)
     students = sorted({s for s, _ in pairs})
-    print(f"Autograding {len(pairs)} submission(s) of {len(students)} student(s) "
-          f"on {args.jobs or grading.os.cpu_count()} worker(s) ...", flush=True)
+    print(
+        f"Autograding {len(pairs)} submission(s) of {len(students)} student(s) "
+        f"on {args.jobs or os.cpu_count()} worker(s) ...",
+        flush=True,
+    )
     start = time.perf_counter()
     bar, update = _progress(len(students), "grading")
     results = grading.autograde(course, pairs, jobs=args.jobs, progress=update)
@@ -123,8 +130,10 @@ def cmd_grade(args):
     for s, a, why in skipped:
         print(f"   {s} / {a}: {why}")
     graded = sum(r.status == "graded" for r in results)
-    print(f"\n{graded} of {len(results)} submission(s) graded in {elapsed:.0f} s "
-          f"({len(results) / max(elapsed, 1e-9) * 60:.1f} per minute).")
+    print(
+        f"\n{graded} of {len(results)} submission(s) graded in {elapsed:.0f} s "
+        f"({len(results) / max(elapsed, 1e-9) * 60:.1f} per minute)."
+    )
     print(f"Grades with status and problems: {csv_path}")
     print(f"nbgrader's gradebook export:      {nb_csv}")
     print(f"Feedback for the students:        {course / 'feedback'}/<student>/<assignment>/")
@@ -148,7 +157,7 @@ def cmd_selfgrade(args):
         for p in result.problems:
             print("  " + p)
         return 1
-    for gid, score, max_score, desc, msg in tests:
+    for _gid, score, max_score, desc, msg in tests:
         mark = "PASS" if score == max_score else "FAIL"
         print(f"[{mark}] {score:g}/{max_score:g}  {desc}")
         for line in msg.splitlines():
@@ -156,7 +165,7 @@ def cmd_selfgrade(args):
     print(f"\nTotal: {result.score:g} / {result.max_score:g}")
     for p in result.problems:
         print("!! " + p)
-    fb = grading.feedback_path(course, "me", result.assignment)
+    fb = feedback_path(course, "me", result.assignment)
     if fb.exists():
         out = nb.with_name(nb.stem + ".feedback.html")
         shutil.copy(fb, out)
@@ -166,11 +175,11 @@ def cmd_selfgrade(args):
 
 def cmd_bench(args):
     from . import benchmarks
+
     chosen = args.names or benchmarks.names()
     unknown = set(chosen) - set(benchmarks.names())
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
-              f"available: {', '.join(benchmarks.names())}")
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; available: {', '.join(benchmarks.names())}")
         return 2
     missed = 0
     for name in chosen:
@@ -187,9 +196,16 @@ def cmd_bench(args):
     return 0
 
 
+def cmd_check(args):
+    ok, reason = sandbox.sandbox_available()
+    print("isolation available" if ok else f"isolation UNAVAILABLE: {reason}")
+    return 0 if ok else 1
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="rnn-course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     release = sub.add_parser("release", help="regenerate release/ from source/")
     release.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
@@ -197,8 +213,9 @@ def main(argv=None):
     demo.add_argument("--dir", default=str(REPO / "demo"), help="scratch course folder (default: demo/)")
     demo.add_argument("--jobs", type=int, default=None, help="parallel students (default: all cores)")
     grade = sub.add_parser("grade", help="autograde a class of submissions")
-    grade.add_argument("submissions", nargs="?", help="folder of <student>/<assignment>/ "
-                       "(default: the course's submitted/)")
+    grade.add_argument(
+        "submissions", nargs="?", help="folder of <student>/<assignment>/ (default: the course's submitted/)"
+    )
     grade.add_argument("--course", default=str(REPO), help="course folder (default: this repository)")
     grade.add_argument("--assignments", nargs="*", help="only these assignments")
     grade.add_argument("--jobs", type=int, default=None, help="parallel students (default: all cores)")
@@ -208,9 +225,16 @@ def main(argv=None):
     selfg.add_argument("--assignment", help="assignment id (default: recognised from the notebook)")
     bench = sub.add_parser("bench", help="run the benchmarks and print their figures")
     bench.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    sub.add_parser("check", help="say whether grading kernels can be isolated here (bubblewrap)")
     args = parser.parse_args(argv)
-    commands = {"release": cmd_release, "demo": cmd_demo, "grade": cmd_grade,
-                "selfgrade": cmd_selfgrade, "bench": cmd_bench}
+    commands = {
+        "release": cmd_release,
+        "demo": cmd_demo,
+        "grade": cmd_grade,
+        "selfgrade": cmd_selfgrade,
+        "bench": cmd_bench,
+        "check": cmd_check,
+    }
     return commands[args.command](args)
 
 

@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m tools bench [NAME ...]`` (or ``make bench``) prints figures.
+"""Benchmarks: ``rnn-course bench [NAME ...]`` (or ``make bench``) prints figures.
 
 Each module in this package defines ``TITLE`` and ``run()``; ``run()`` returns
 a list of ``Figure``. Nothing here is asserted by the tests: machines are
@@ -13,10 +13,10 @@ import pkgutil
 
 @dataclasses.dataclass
 class Figure:
-    what: str          # e.g. "characters per second (n_a = 50, 1 BLAS thread)"
+    what: str  # e.g. "characters per second (n_a = 50, 1 BLAS thread)"
     value: float
     unit: str = ""
-    target: str = ""   # e.g. ">= 30000"; empty when there is no target
+    target: str = ""  # e.g. ">= 30000"; empty when there is no target
     met: object = None  # True, False or None (no target)
 
     def line(self):

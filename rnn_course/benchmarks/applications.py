@@ -18,31 +18,18 @@ import os
 import statistics
 import time
 
-from tools import grading, nbtools
+from rnn_course import layout
 
 TITLE = "applications 05-07: reference default training"
 
-REPO = grading.REPO
+REPO = layout.REPO
 
 
 def _namespace(assignment, extra_cells=()):
-    """Execute the imports, the reference solutions and the given helper cells of a source notebook."""
-    os.environ.pop("RNN_COURSE_GRADING", None)          # the full default training, not grading mode
+    """The reference solutions and the given helper cells of a source notebook, executed."""
+    os.environ.pop("RNN_COURSE_GRADING", None)  # the full default training, not grading mode
     os.environ.setdefault("MPLBACKEND", "Agg")
-    nb = nbtools.read(REPO / "source" / assignment / f"{assignment}.ipynb")
-    cells = nbtools.cells_by_id(nb)
-    answers = nbtools.reference_solutions(nb)
-    ns = {"__name__": f"bench_{assignment}"}
-    imports = "\n".join(line for line in cells["imports"].source.splitlines()
-                        if not line.lstrip().startswith("%"))
-    exec(compile(imports, f"{assignment}/imports", "exec"), ns)
-    order = [nbtools.grade_id(c) for c in nb.cells]
-    wanted = set(answers) | set(extra_cells)
-    for gid in order:                                     # notebook order: helpers may use solutions
-        if gid in wanted:
-            src = answers.get(gid, cells[gid].source)
-            exec(compile(src, f"{assignment}/{gid}", "exec"), ns)
-    return ns
+    return layout.reference_namespace(assignment, REPO, extra_cells)
 
 
 def _adder():
@@ -63,8 +50,7 @@ def _adder():
     others = [run(seed)[0] for seed in (1, 2, 3, 4)]
     return [
         ns_figure("binary adder: held-out sums exactly right (default run)", acc, "%", ">= 99", acc >= 99),
-        ns_figure("binary adder: training time, 2000 iterations (median of 3)", seconds, "s", "<= 30",
-                  seconds <= 30),
+        ns_figure("binary adder: training time, 2000 iterations (median of 3)", seconds, "s", "<= 30", seconds <= 30),
         ns_figure("binary adder: worst held-out % over init seeds 1-4", min(others), "%"),
     ]
 
@@ -77,9 +63,19 @@ def _sine():
     def run(seed):
         initial = ns["initialize_rnn_parameters"](n_x=1, n_a=32, n_y=1, seed=seed, scale=0.1)
         start = time.perf_counter()
-        _, history = ns["train_forecaster"](initial, data["x_train"], data["y_train"], data["x_val"],
-                                            data["y_val"], n_epochs=50, learning_rate=0.05, batch_size=10,
-                                            bptt_steps=5, clip_value=10.0, seed=0)
+        _, history = ns["train_forecaster"](
+            initial,
+            data["x_train"],
+            data["y_train"],
+            data["x_val"],
+            data["y_val"],
+            n_epochs=50,
+            learning_rate=0.05,
+            batch_size=10,
+            bptt_steps=5,
+            clip_value=10.0,
+            seed=0,
+        )
         return history["val"][-1], time.perf_counter() - start
 
     val, seconds = run(0)
@@ -110,15 +106,15 @@ def _classifier():
     acc, seconds = run(0)
     others = [run(seed)[0] for seed in (1, 2, 3)]
     return [
-        ns_figure("sequence classifier: held-out accuracy (default run, T_x = 20)", acc, "%", ">= 95",
-                  acc >= 95),
+        ns_figure("sequence classifier: held-out accuracy (default run, T_x = 20)", acc, "%", ">= 95", acc >= 95),
         ns_figure("sequence classifier: training time, 600 iterations", seconds, "s"),
         ns_figure("sequence classifier: worst held-out % over init seeds 1-3", min(others), "%"),
     ]
 
 
 def ns_figure(what, value, unit, target="", met=None):
-    from tools.benchmarks import Figure
+    from rnn_course.benchmarks import Figure
+
     return Figure(what, float(value), unit, target, met)
 
 

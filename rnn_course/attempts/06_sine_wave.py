@@ -8,15 +8,13 @@ the reference solution is an error, so these stay in step with source/.
 
 WRONG = [
     # Truncation one step short: the loop stops before the k-th step back.
-    ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):",
-     "for t in range(T_x - 1, T_x - k, -1):"),
+    ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):", "for t in range(T_x - 1, T_x - k, -1):"),
 ]
 
 BUGS = {
     # wrong truncation: one step fewer than asked for
     "truncation_off_by_one": [
-        ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):",
-         "for t in range(T_x - 1, T_x - k, -1):"),
+        ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):", "for t in range(T_x - 1, T_x - k, -1):"),
     ],
     # wrong truncation: bptt_steps ignored, always full BPTT
     "truncation_ignored": [
@@ -24,8 +22,7 @@ BUGS = {
     ],
     # wrong truncation: backpropagates through the FIRST k steps instead of the last k
     "truncation_first_steps": [
-        ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):",
-         "for t in range(k - 1, -1, -1):"),
+        ("forecaster_backward", "for t in range(T_x - 1, T_x - 1 - k, -1):", "for t in range(k - 1, -1, -1):"),
     ],
     # clipping missing from the training loop
     "clipping_missing": [
@@ -33,17 +30,21 @@ BUGS = {
     ],
     # clipping that clips a throw-away copy: the gradients are returned unchanged
     "clip_without_effect": [
-        ("clip_gradients",
-         "clipped = {name: np.clip(g, -max_value, max_value) for name, g in gradients.items()}",
-         "for g in gradients.values():\n        g = np.clip(g, -max_value, max_value)\n    clipped = gradients"),
+        (
+            "clip_gradients",
+            "clipped = {name: np.clip(g, -max_value, max_value) for name, g in gradients.items()}",
+            "for g in gradients.values():\n        g = np.clip(g, -max_value, max_value)\n    clipped = gradients",
+        ),
     ],
     # clipping by the global norm instead of element-wise
     "clip_by_norm": [
-        ("clip_gradients",
-         "clipped = {name: np.clip(g, -max_value, max_value) for name, g in gradients.items()}",
-         "norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients.values()))\n"
-         "    scale = min(1.0, max_value / norm)\n"
-         "    clipped = {name: g * scale for name, g in gradients.items()}"),
+        (
+            "clip_gradients",
+            "clipped = {name: np.clip(g, -max_value, max_value) for name, g in gradients.items()}",
+            "norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients.values()))\n"
+            "    scale = min(1.0, max_value / norm)\n"
+            "    clipped = {name: g * scale for name, g in gradients.items()}",
+        ),
     ],
     # the prediction made from the first hidden state instead of the last
     "output_from_first_state": [
@@ -55,7 +56,10 @@ BUGS = {
     ],
     # the recorded validation curve is computed on the training windows
     "val_history_on_train": [
-        ("train_forecaster", 'history["val"].append(mse_loss(y_hat_val, y_val))',
-         'history["val"].append(mse_loss(y_hat_train, y_train))'),
+        (
+            "train_forecaster",
+            'history["val"].append(mse_loss(y_hat_val, y_val))',
+            'history["val"].append(mse_loss(y_hat_train, y_train))',
+        ),
     ],
 }

@@ -1,0 +1,261 @@
+"""nbgrader's Execute, in a sandboxed kernel, followed by the integrity check.
+
+Used as the first autograde preprocessor (``nbgrader_config.py``). Compared
+with nbgrader's ``Execute`` it
+
+* starts the kernel inside the bubblewrap sandbox (``rnn_course.sandbox``),
+  through a kernelspec of its own found by a ``KernelSpecManager`` of its own
+  (nothing process-wide is changed), with Unix-socket transport (the kernel
+  has no network) and interrupts sent as messages;
+* arms the integrity guard (``rnn_course.guard``) before the first cell and
+  checks it after every test cell and at the end; tampering zeroes every test
+  cell of the notebook;
+* restarts a kernel that ignored an interrupt or died, and goes on with the
+  next cell;
+* writes the integrity verdict and the isolation report beside the graded
+  notebook (``INTEGRITY_FILE`` and ``SANDBOX_FILE``), read back by
+  ``rnn_course.grading``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_core.utils import run_sync
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Dict, Unicode, default, validate
+
+from .. import sandbox
+from ..guard import GUARD_CELL, parse_peak
+from ..layout import is_test_cell
+
+INTEGRITY_FILE = ".course_integrity.json"
+SANDBOX_FILE = ".course_sandbox.json"
+KERNEL_NAME = "rnn-grading-sandbox"
+ARM_GUARD = "--IPKernelApp.exec_lines=import rnn_course.guard as _g; _g.kernel_startup(); del _g"
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute, in a sandboxed kernel, followed by the integrity check."""
+
+    sandbox = Unicode(
+        help="Isolation of grading kernels: 'auto' (isolate when bubblewrap works here, else "
+        "grade without isolation and warn loudly), 'require' (fail when it does not work), "
+        "'off' (no isolation, on purpose). Default: the RNN_COURSE_SANDBOX environment "
+        "variable, else 'auto'."
+    ).tag(config=True)
+    limits = Dict(
+        help="Resource limits of a grading kernel (prlimit): 'as' (address space, bytes), "
+        "'nproc' (processes and threads), 'cpu' (CPU seconds for the whole notebook), "
+        "'fsize' (largest file, bytes), 'nofile' (open files). Unset keys keep the "
+        "defaults of rnn_course.sandbox.LIMITS."
+    ).tag(config=True)
+
+    @default("sandbox")
+    def _default_sandbox(self):
+        return sandbox.sandbox_mode()
+
+    @validate("sandbox")
+    def _check_sandbox(self, proposal):
+        return sandbox.sandbox_mode(proposal["value"])
+
+    @validate("limits")
+    def _check_limits(self, proposal):
+        unknown = set(proposal["value"]) - set(sandbox.LIMITS)
+        if unknown:
+            raise ValueError(f"unknown limit(s) {sorted(unknown)}; known: {sorted(sandbox.LIMITS)}")
+        return proposal["value"]
+
+    def preprocess(self, nb, resources=None, km=None):
+        workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
+        box = self._prepare_sandbox(workdir)
+        # A guard cell after every test cell and at the end: tampering that
+        # is undone before the last cell is still seen.
+        cells, guards = [], []
+        for cell in nb.cells:
+            cells.append(cell)
+            if is_test_cell(cell):
+                guards.append(nbformat.v4.new_code_cell(GUARD_CELL))
+                cells.append(guards[-1])
+        guards.append(nbformat.v4.new_code_cell(GUARD_CELL))
+        cells.append(guards[-1])
+        nb.cells = cells
+        try:
+            nb, resources = super().preprocess(nb, resources, km)
+        finally:
+            nb.cells = [c for c in nb.cells if not any(c is g for g in guards)]
+            self._cleanup_sandbox(box)
+        verdict = self.verdict(guards)
+        if verdict["status"] == "tampered":
+            self.log.error("Integrity check failed for %s: %s", workdir, verdict["problems"][0])
+            zero_test_cells(nb, verdict["problems"][0])
+        elif verdict["status"] == "unknown":
+            self.log.warning("Integrity check did not run for %s: %s", workdir, verdict["problems"])
+        try:
+            Path(workdir, INTEGRITY_FILE).write_text(json.dumps(verdict))
+            Path(workdir, SANDBOX_FILE).write_text(json.dumps(box["report"]))
+        except OSError:
+            pass
+        return nb, resources
+
+    @staticmethod
+    def verdict(guards):
+        """The integrity verdict from the outputs of the executed guard cells."""
+        outputs = guards[-1].get("outputs", [])
+        for g in guards[:-1]:
+            tampered = [
+                o
+                for o in g.get("outputs", [])
+                if o.get("output_type") == "error" and o.get("ename") == "IntegrityError"
+            ]
+            if tampered:
+                outputs = tampered + outputs
+                break
+        errors = [o for o in outputs if o.get("output_type") == "error"]
+        peak = None
+        for o in outputs:
+            if o.get("output_type") == "stream" and peak is None:
+                peak = parse_peak(o.get("text", ""))
+        if errors and errors[0].get("ename") == "IntegrityError":
+            verdict = {"status": "tampered", "problems": [errors[0].get("evalue", "")]}
+        elif peak is not None and not errors:
+            verdict = {"status": "ok", "problems": []}
+        else:
+            detail = (
+                f"({errors[0].get('ename', '')}: {errors[0].get('evalue', '')})"
+                if errors
+                else "(the kernel did not answer)"
+            )
+            verdict = {"status": "unknown", "problems": [f"the integrity check could not run {detail}"]}
+        verdict["kernel_peak_rss_kb"] = peak
+        return verdict
+
+    async def async_start_new_kernel(self, **kwargs):
+        # nbconvert re-reads the traits from the config when preprocess() starts,
+        # so the guard's start-up line is added here, just before the launch
+        # (a restarted kernel reuses these arguments: it is armed again).
+        if ARM_GUARD not in self.extra_arguments:
+            self.extra_arguments = [*self.extra_arguments, ARM_GUARD]
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    def preprocess_cell(self, cell, resources, index):
+        # A kernel that ignores the interrupt (a loop that catches
+        # KeyboardInterrupt) or dies (a limit was hit) would make nbgrader
+        # drop the whole notebook; instead that cell gets the error, the
+        # kernel is restarted, and grading goes on with the next cell.
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except (CellTimeoutError, DeadKernelError) as exc:
+            dead = isinstance(exc, DeadKernelError)
+            what = "died" if dead else "ignored the interrupt after the cell timed out"
+            self.log.error("The kernel %s in cell %d: restarting it", what, index)
+            rundir = getattr(self, "_sandbox_rundir", None)
+            if rundir is not None and (rundir / "kernel.log").exists():
+                tail = (rundir / "kernel.log").read_text(errors="replace")[-2000:]
+                self.log.error("Last lines of the kernel's log:\n%s", tail)
+            cell.outputs = list(cell.get("outputs", [])) + [
+                NotebookNode(
+                    output_type="error",
+                    ename="DeadKernelError" if dead else "CellTimeoutError",
+                    evalue=f"the kernel {what}; it was restarted, so the cells after this one ran in a fresh kernel",
+                    traceback=[f"The kernel {what} and was restarted."],
+                )
+            ]
+            self._restart_kernel()
+            return cell, self.resources
+
+    def _restart_kernel(self):
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+
+    def _prepare_sandbox(self, workdir):
+        mode = self.sandbox
+        report = {"isolated": False, "reason": ""}
+        self._sandbox_rundir = None
+        if mode == "off":
+            report["reason"] = f"turned off ({sandbox.SANDBOX_ENV}=off)"
+            self.log.warning("GRADING WITHOUT ISOLATION: %s", report["reason"])
+            return {"report": report}
+        ok, reason = sandbox.sandbox_available()
+        if not ok:
+            report["reason"] = reason
+            if mode == "require":
+                raise RuntimeError(f"isolation is required ({sandbox.SANDBOX_ENV}=require) but unavailable: {reason}")
+            self.log.warning("GRADING WITHOUT ISOLATION: student code runs with your privileges (%s)", reason)
+            return {"report": report}
+        specdir = Path(tempfile.mkdtemp(prefix="rnn-grading-"))
+        rundir = specdir / "run"
+        rundir.mkdir()
+        kdir = specdir / "kernels" / KERNEL_NAME
+        kdir.mkdir(parents=True)
+        env = {
+            sandbox.RUN_DIR_ENV: str(rundir),
+            sandbox.COURSE_ROOT_ENV: os.environ.get(sandbox.COURSE_ROOT_ENV, os.getcwd()),
+        }
+        if self.limits:
+            env[sandbox.LIMITS_ENV] = json.dumps(self.limits)
+        (kdir / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": [sys.executable, "-m", "rnn_course.sandbox", "kernel", "{connection_file}"],
+                    "display_name": "Python 3 (sandboxed grading)",
+                    # Interrupts travel as a message: a signal from outside would not reach
+                    # the kernel inside its own PID namespace.
+                    "interrupt_mode": "message",
+                    "language": "python",
+                    "env": env,
+                }
+            )
+        )
+        self._saved_kernel_name = self.kernel_name
+        self.kernel_name = KERNEL_NAME
+        self._sandbox_rundir = rundir
+        self._kernel_specs = KernelSpecManager(kernel_dirs=[str(specdir / "kernels")])
+        report["isolated"] = True
+        report["uid"] = sandbox.uid_for(workdir)
+        return {"report": report, "specdir": specdir}
+
+    def create_kernel_manager(self):
+        if self.kernel_name != KERNEL_NAME or self._sandbox_rundir is None:
+            return super().create_kernel_manager()
+        self.km = self.kernel_manager_class(
+            kernel_name=KERNEL_NAME, config=self.config, kernel_spec_manager=self._kernel_specs
+        )
+        # Unix sockets in the kernel's scratch folder: the kernel has no network.
+        self.km.transport = "ipc"
+        self.km.ip = str(self._sandbox_rundir / "kernel")
+        return self.km
+
+    def _cleanup_sandbox(self, box):
+        if "specdir" not in box:
+            return
+        self.kernel_name = getattr(self, "_saved_kernel_name", "")
+        self._sandbox_rundir = None
+        shutil.rmtree(box["specdir"], ignore_errors=True)
+
+
+def zero_test_cells(nb, message):
+    """Give every test cell an IntegrityError output, so nbgrader scores it 0 and feedback says why."""
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            cell.outputs.append(
+                NotebookNode(
+                    output_type="error",
+                    ename="IntegrityError",
+                    evalue="this submission changed the tools the tests rely on, so no test "
+                    f"can be trusted ({message})",
+                    traceback=[f"IntegrityError: the tests of this notebook cannot be trusted: {message}"],
+                )
+            )

@@ -1,0 +1,274 @@
+"""Unit tests of the instructor package's parts on small synthetic notebooks.
+
+The nbgrader preprocessors, the kernel-side guard, the sandbox settings and
+the class-grading helpers, each tested alone (as nbgrader tests its own
+preprocessors); the whole-class tests in test_grading.py and
+test_bad_submissions.py test them together. Everything here takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import types
+
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from rnn_course import grading, guard, layout, sandbox
+from rnn_course.preprocessors import GuardedExecute, SafeDeduplicateIds, SafeOverwriteCells
+from rnn_course.preprocessors.guarded_execute import INTEGRITY_FILE, SANDBOX_FILE
+
+
+def _graded(source, grade_id, points=1, solution=False):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {
+        "grade": not solution,
+        "grade_id": grade_id,
+        "locked": not solution,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if not solution:
+        cell.metadata["nbgrader"]["points"] = points
+    return cell
+
+
+def _notebook(*cells):
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+# --- layout ------------------------------------------------------------------
+
+
+def test_cell_kinds():
+    answer = _graded("def f():\n    return 1", "f", solution=True)
+    test = _graded("assert f() == 1", "test_f")
+    assert layout.is_answer_cell(answer) and not layout.is_test_cell(answer)
+    assert layout.is_test_cell(test) and not layout.is_answer_cell(test)
+    assert not layout.is_test_cell(new_markdown_cell("text"))
+    assert not layout.is_test_cell(new_code_cell("x = 1"))
+
+
+def test_reference_solutions_drop_the_markers():
+    nb = _notebook(_graded("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "f", solution=True))
+    assert layout.reference_solutions(nb) == {"f": "def f():\n    return 1\n"}
+
+
+def test_notebook_paths_follow_nbgrader(tmp_path):
+    assert layout.notebook_path(tmp_path, "source", "01_x") == tmp_path / "source" / "01_x" / "01_x.ipynb"
+    assert (
+        layout.notebook_path(tmp_path, "autograded", "01_x", "ann")
+        == tmp_path / "autograded" / "ann" / "01_x" / "01_x.ipynb"
+    )
+    assert layout.feedback_path(tmp_path, "ann", "01_x") == tmp_path / "feedback" / "ann" / "01_x" / "01_x.html"
+
+
+# --- SafeDeduplicateIds ------------------------------------------------------
+
+
+def test_a_duplicated_test_cell_becomes_an_ordinary_cell():
+    """The last copy keeps the grade id (nbgrader's rule); the other is an ordinary cell, not a crash."""
+    nb = _notebook(_graded("assert True", "test_a"), _graded("assert False", "test_a"), _graded("pass", "test_b"))
+    nb, _ = SafeDeduplicateIds().preprocess(nb, {})
+    assert [layout.grade_id(c) for c in nb.cells] == [None, "test_a", "test_b"]
+    assert "nbgrader" not in nb.cells[0].metadata
+
+
+# --- SafeOverwriteCells ------------------------------------------------------
+
+
+def _source_cell(name, source, cell_type="code", locked=True):
+    return types.SimpleNamespace(
+        name=name, source=source, cell_type=cell_type, locked=locked, checksum="c-" + name, max_score=1.0
+    )
+
+
+def _source_notebook():
+    cells = [
+        _source_cell("imports", "import numpy as np"),
+        _source_cell("f", "stub", locked=False),
+        _source_cell("test_f", "assert f() == 1"),
+        _source_cell("g", "stub", locked=False),
+        _source_cell("test_g", "assert g() == 2"),
+    ]
+    by = {c.name: c for c in cells}
+    return types.SimpleNamespace(
+        source_cells=cells, grade_cells=[by["test_f"], by["test_g"]], solution_cells=[by["f"], by["g"]]
+    )
+
+
+def test_stripped_metadata_is_restored_from_the_unchanged_text():
+    nb = _notebook(
+        new_code_cell("import numpy as np"), new_code_cell("assert f() == 1"), new_code_cell("assert g() == 2")
+    )
+    SafeOverwriteCells()._restore_metadata(nb, _source_notebook())
+    assert [layout.grade_id(c) for c in nb.cells] == ["imports", "test_f", "test_g"]
+    assert nb.cells[1].metadata.nbgrader.points == 1.0 and layout.is_test_cell(nb.cells[1])
+
+
+def test_a_deleted_test_cell_goes_back_after_the_nearest_earlier_cell():
+    # test_f and the answer cell f before it were both deleted.
+    nb = _notebook(
+        _graded("import numpy as np", "imports"),
+        _graded("def g(): return 2", "g", solution=True),
+        _graded("assert g() == 2", "test_g"),
+    )
+    pre = SafeOverwriteCells()
+    source_nb = _source_notebook()
+    pre.gradebook = types.SimpleNamespace(find_notebook=lambda *a: source_nb)
+    pre.notebook_id, pre.assignment_id = "nb", "a"
+    nb, _ = pre.add_missing_grade_cells(nb, {})
+    assert [layout.grade_id(c) for c in nb.cells] == ["imports", "test_f", "g", "test_g"]
+    assert "assert f() == 1" in nb.cells[1].source
+
+
+# --- the guard (in this process: the same code runs in the grading kernel) ----
+
+
+def test_guard_sees_a_replaced_comparison(monkeypatch):
+    guard.kernel_startup()
+    assert guard.guard_report() == []
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    assert any("numpy.allclose" in p for p in guard.guard_report())
+    monkeypatch.undo()
+    assert guard.guard_report() == []
+
+
+def test_guard_sees_a_replaced_helper(monkeypatch):
+    import check_utils
+
+    guard.kernel_startup()
+    monkeypatch.setattr(check_utils, "check_close", lambda *a, **k: None)
+    assert any("check_utils.check_close" in p for p in guard.guard_report())
+
+
+def test_peak_line_round_trip(capsys):
+    guard.kernel_startup()
+    guard.verify()
+    peak = guard.parse_peak(capsys.readouterr().out)
+    assert isinstance(peak, int) and peak > 0
+    assert guard.parse_peak('noise\n{"other": 1}\n') is None
+
+
+# --- GuardedExecute (real kernels, isolation off: the sandbox has its own tests) --
+
+
+def _execute(nb, tmp_path, **traits):
+    pre = GuardedExecute(sandbox="off", timeout=60, **traits)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    old = os.environ.copy()
+    os.environ.update(env)
+    try:
+        nb, _ = pre.preprocess(nb, {"metadata": {"path": str(workdir)}})
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return nb, json.loads((workdir / INTEGRITY_FILE).read_text()), json.loads((workdir / SANDBOX_FILE).read_text())
+
+
+def _errors(cell):
+    return [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def test_guarded_execute_passes_an_honest_notebook(tmp_path):
+    nb = _notebook(
+        _graded("import numpy as np\ndef f():\n    return 1", "f", solution=True),
+        _graded("assert np.allclose(f(), 1)", "test_f"),
+    )
+    nb, verdict, report = _execute(nb, tmp_path)
+    assert verdict["status"] == "ok" and verdict["kernel_peak_rss_kb"] > 0
+    assert report == {"isolated": False, "reason": "turned off (RNN_COURSE_SANDBOX=off)"}
+    assert len(nb.cells) == 2 and _errors(nb.cells[1]) == []  # the guard cells are gone again
+
+
+def test_guarded_execute_zeroes_every_test_cell_after_tampering(tmp_path):
+    nb = _notebook(
+        _graded("import numpy as np\nnp.allclose = lambda *a, **k: True\ndef f():\n    return 0", "f", solution=True),
+        _graded("assert np.allclose(f(), 1)", "test_f"),
+        _graded("assert True", "test_other"),
+    )
+    nb, verdict, _ = _execute(nb, tmp_path)
+    assert verdict["status"] == "tampered" and "numpy.allclose" in verdict["problems"][0]
+    assert _errors(nb.cells[1]) == ["IntegrityError"] and _errors(nb.cells[2]) == ["IntegrityError"]
+
+
+def test_sandbox_and_limits_are_validated_traits():
+    assert GuardedExecute(sandbox="REQUIRE").sandbox == "require"
+    with pytest.raises(Exception, match="auto, require or off"):
+        GuardedExecute(sandbox="maybe")
+    with pytest.raises(Exception, match="unknown limit"):
+        GuardedExecute(limits={"gpu": 1})
+    assert "RNN_COURSE_SANDBOX" in GuardedExecute.class_get_trait_help(GuardedExecute.sandbox)
+
+
+def test_sandbox_command_hides_the_instructor_package_but_the_guard(tmp_path):
+    if not sandbox.sandbox_available()[0]:
+        pytest.skip("bubblewrap is not available here")
+    probe = textwrap.dedent(f"""
+        import os, rnn_course.guard
+        print(sorted(os.listdir({str(sandbox.PACKAGE_DIR)!r})))
+        print(os.path.exists({str(layout.REPO / "source")!r}))
+    """)
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    cmd, _ = sandbox.sandbox_command([sys.executable, "-c", probe], work, run, str(layout.REPO))
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["['__init__.py', 'guard.py']", "False"]
+
+
+# --- class grading -----------------------------------------------------------
+
+
+def test_workers_die_with_their_coordinator():
+    """A grading worker outlives no coordinator, even one killed with SIGKILL."""
+    child = (
+        "import os, time\nfrom rnn_course.grading import _die_with_parent\n_die_with_parent()\n"
+        "print(os.getpid(), flush=True)\ntime.sleep(120)"
+    )
+    parent = (
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}], stdout=sys.stdout)\n"
+        "time.sleep(120)"
+    )
+    coordinator = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    worker = int(coordinator.stdout.readline())
+    coordinator.send_signal(signal.SIGKILL)
+    coordinator.wait()
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker survived its coordinator")
+
+
+def test_score_table_fits_a_terminal():
+    assignments = list(layout.ASSIGNMENTS)
+    results = [
+        grading.Result(f"student-{i:02d}-long-name", a, "graded", score=22.5, max_score=23)
+        for i in range(40)
+        for a in assignments
+    ]
+    results[3].problems.append("cell test_x: timed out")
+    results[4].status = "not graded"
+    table = grading.score_table(results, assignments)
+    width = max(len(line) for line in table.splitlines() if not line.startswith("   "))
+    assert width <= 80, table
+    assert "22.5!" in table and "NG" in table and "01 01_rnn_forward" in table
+    assert table.splitlines()[2].split() == ["max"] + ["23"] * 7 + ["161"]
