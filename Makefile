@@ -77,10 +77,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Needs uv (pip install uv); resolves for every supported Python (3.11 to 3.13).
-lock:
-	uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/student.in -o requirements/student.lock
-	uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/dev.in -o requirements/dev.lock
+# Resolves for every supported Python (3.11 to 3.13) with uv (in the dev environment).
+lock: $(STAMP)
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/student.in -o requirements/student.lock
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/dev.in -o requirements/dev.lock
 
 wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist utils

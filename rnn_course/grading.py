@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .layout import ASSIGNMENTS, REPO, available_assignments, feedback_path, notebook_path  # noqa: F401
+from .layout import ASSIGNMENTS, REPO, available_assignments, feedback_path, is_test_cell, notebook_path  # noqa: F401
 
 
 def nbgrader_env():
@@ -489,7 +489,7 @@ def selfgrade(notebook, assignment=None, workdir=None):
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
     if assignment is None:
         for a in available_assignments(REPO):
-            src = REPO / "source" / a / f"{a}.ipynb"
+            src = notebook_path(REPO, "source", a)
             with open(src, encoding="utf-8") as fh:
                 src_ids = {
                     c.metadata.get("nbgrader", {}).get("grade_id") for c in nbformat.read(fh, as_version=4).cells
@@ -509,14 +509,14 @@ def selfgrade(notebook, assignment=None, workdir=None):
     shutil.copy(notebook, dest / f"{assignment}.ipynb")
     [result] = autograde(course, [("me", assignment)], jobs=1)
     per_test = []
-    graded = course / "autograded" / "me" / assignment / f"{assignment}.ipynb"
+    graded = notebook_path(course, "autograded", assignment, "me")
     if graded.exists():
         with open(graded, encoding="utf-8") as fh:
             gnb = nbformat.read(fh, as_version=4)
         scores = {c.grade_id: c for c in result.cells}
         for cell in gnb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            if not (meta.get("grade") and not meta.get("solution")):
+            if not is_test_cell(cell):
                 continue
             first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
             desc = first.strip('"').strip() if first.startswith('"""') else meta["grade_id"]

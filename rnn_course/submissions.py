@@ -36,8 +36,8 @@ def apply_edits(answers, edits, label=""):
 def build(course_dir, assignment, variant):
     """The notebook (nbformat) of one submission variant of ``assignment``."""
     course_dir = Path(course_dir)
-    source = layout.read(course_dir / "source" / assignment / f"{assignment}.ipynb")
-    release = layout.read(course_dir / "release" / assignment / f"{assignment}.ipynb")
+    source = layout.source_notebook(assignment, course_dir)
+    release = layout.release_notebook(assignment, course_dir)
     if variant == "untouched":
         return release
     answers = layout.reference_solutions(source)

@@ -6,16 +6,9 @@ untouched, wrong attempt, every classic bug, and a few broken submissions),
 autogrades them in parallel, and hands the results to the tests.
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from rnn_course import grading, submissions  # noqa: E402
+from rnn_course import grading, submissions
 
 # A submission that ships modules named like the course helpers and numpy
 # beside a correct notebook: if they were imported, every test would fail.
@@ -28,7 +21,7 @@ SHADOW_FILES = {
 
 def bug_cases():
     """(assignment, bug name) for every classic bug listed in rnn_course/attempts/."""
-    return [(a, bug) for a in grading.available_assignments(REPO) for bug in submissions.attempts(a)["BUGS"]]
+    return [(a, bug) for a in grading.available_assignments() for bug in submissions.attempts(a)["BUGS"]]
 
 
 def bug_student(assignment, bug):

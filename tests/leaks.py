@@ -4,8 +4,9 @@ import html
 import re
 from html.parser import HTMLParser
 
-HIDDEN_RE = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.DOTALL)
-SOLUTION_RE = re.compile(r"### BEGIN SOLUTION(.*?)### END SOLUTION", re.DOTALL)
+from rnn_course.layout import HIDDEN_REGION_RE as HIDDEN_RE
+from rnn_course.layout import SOLUTION_REGION_RE as SOLUTION_RE
+
 NUMBER_RE = re.compile(r"-?\d+\.\d{5,}")
 
 

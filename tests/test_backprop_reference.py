@@ -19,7 +19,7 @@ from check_utils import check_gradients
 from rnn_course import grading, layout
 from rnn_utils import lstm_cell_example, lstm_sequence_example, rnn_cell_example, rnn_sequence_example
 
-REPO = grading.REPO
+REPO = layout.REPO
 needs_notebooks = pytest.mark.skipif(
     not {"02_lstm_forward", "03_backprop"} <= set(grading.available_assignments()),
     reason="02_lstm_forward / 03_backprop not selected",
@@ -28,16 +28,8 @@ LSTM_PARAMS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
 
 
 def _namespace(assignment, extra_ids=()):
-    """Run the imports cell, the given locked cells and the solution cells of a source notebook."""
-    nb = layout.read(REPO / "source" / assignment / f"{assignment}.ipynb")
-    cells = layout.cells_by_id(nb)
-    ns = {}
-    for gid in ("imports",) + tuple(extra_ids):
-        src = "\n".join(line for line in cells[gid].source.splitlines() if not line.startswith("%"))
-        exec(compile(src, gid, "exec"), ns)
-    for gid, src in layout.reference_solutions(nb).items():
-        exec(compile(src, gid, "exec"), ns)
-    return ns
+    """The imports cell, the given locked cells and the solution cells of a source notebook, executed."""
+    return layout.reference_namespace(assignment, REPO, tuple(extra_ids))
 
 
 @pytest.fixture(scope="module")

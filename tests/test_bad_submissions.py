@@ -27,19 +27,18 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 def _answers(course, edits=None, replace=None):
     """Reference answers with edits applied, or some answer cells replaced whole."""
-    source = layout.read(course / "source" / A / f"{A}.ipynb")
+    source = layout.source_notebook(A, course)
     answers = submissions.apply_edits(layout.reference_solutions(source), edits or [], "bad")
     answers.update(replace or {})
     return answers
 
 
 def _release(course):
-    return layout.read(course / "release" / A / f"{A}.ipynb")
+    return layout.release_notebook(A, course)
 
 
 def _is_test(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return meta.get("grade") and not meta.get("solution")
+    return layout.is_test_cell(cell)
 
 
 def _prepend(course, gid, code):
@@ -277,7 +276,7 @@ def test_memory_bomb_is_bounded(bad):
     assert r.status == "graded", r.problems
     cells = _cells(r)
     assert cells["test_rnn_cell_forward"] == 2 and cells["test_rnn_forward"] == 0
-    graded = (bad.course / "autograded" / "memory-bomb" / A / f"{A}.ipynb").read_text()
+    graded = layout.notebook_path(bad.course, "autograded", A, "memory-bomb").read_text()
     assert "MemoryError" in graded or "DeadKernelError" in graded
 
 
@@ -354,7 +353,7 @@ def test_student_code_cannot_read_source(bad):
     assert r.status == "graded"
     assert _cells(r)["test_rnn_forward"] == 0  # the open() failed, rnn_forward was never defined
     assert _cells(r)["test_rnn_cell_forward"] == 2
-    graded = (bad.course / "autograded" / "reads-source" / A / f"{A}.ipynb").read_text()
+    graded = layout.notebook_path(bad.course, "autograded", A, "reads-source").read_text()
     assert "FileNotFoundError" in graded or "PermissionError" in graded
 
 
@@ -368,7 +367,7 @@ def test_student_code_cannot_write_the_gradebook(bad):
 
 def test_student_code_has_no_network(bad):
     _isolated(bad)
-    graded = (bad.course / "autograded" / "network" / A / f"{A}.ipynb").read_text()
+    graded = layout.notebook_path(bad.course, "autograded", A, "network").read_text()
     assert "OSError" in graded or "ConnectionRefusedError" in graded or "Network is unreachable" in graded
 
 

@@ -6,7 +6,6 @@ import pytest
 import cllm_utils as cu
 from check_utils import check_gradients, rel_error
 
-
 # --- the corpus and the vocabulary ---------------------------------------------
 
 def test_shipped_corpus_has_enough_distinct_names():

@@ -53,8 +53,8 @@ def test_classic_bug_loses_points(graded, assignment, bug):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_exists_and_reveals_no_hidden_test(graded, assignment):
-    source = layout.read(graded.course / "source" / assignment / f"{assignment}.ipynb")
-    release = layout.read(graded.course / "release" / assignment / f"{assignment}.ipynb")
+    source = layout.source_notebook(assignment, graded.course)
+    release = layout.release_notebook(assignment, graded.course)
     secrets = hidden_fragments(source, release)
     assert secrets, "the assignment should have hidden tests"
     for student in ("reference", "untouched", "wrong"):
@@ -73,9 +73,9 @@ def test_feedback_exists_and_reveals_no_hidden_test(graded, assignment):
 def test_leak_check_can_fail(graded):
     """The leak check finds hidden lines in the autograded notebook (which still holds them)."""
     a = ASSIGNMENTS[0]
-    source = layout.read(graded.course / "source" / a / f"{a}.ipynb")
-    release = layout.read(graded.course / "release" / a / f"{a}.ipynb")
-    autograded = (graded.course / "autograded" / "wrong" / a / f"{a}.ipynb").read_text()
+    source = layout.source_notebook(a, graded.course)
+    release = layout.release_notebook(a, graded.course)
+    autograded = layout.notebook_path(graded.course, "autograded", a, "wrong").read_text()
     assert leaked(hidden_fragments(source, release), autograded.replace("\\n", "\n").replace('\\"', '"'))
 
 

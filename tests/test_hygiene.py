@@ -9,9 +9,9 @@ import pytest
 from leaks import hidden_fragments, leaked, notebook_text, public_text, solution_fragments
 from rnn_course import grading, layout
 
-REPO = grading.REPO
+REPO = layout.REPO
 ASSIGNMENTS = grading.available_assignments()
-ALL_ASSIGNMENTS = [a for a in grading.ASSIGNMENTS if (REPO / "source" / a / f"{a}.ipynb").exists()]
+ALL_ASSIGNMENTS = [a for a in grading.ASSIGNMENTS if layout.notebook_path(REPO, "source", a).exists()]
 STORED = sorted(
     p
     for folder in ("source", "notebooks")
@@ -21,11 +21,11 @@ STORED = sorted(
 
 
 def _source(a):
-    return layout.read(REPO / "source" / a / f"{a}.ipynb")
+    return layout.source_notebook(a, REPO)
 
 
 def _release(a):
-    return layout.read(REPO / "release" / a / f"{a}.ipynb")
+    return layout.release_notebook(a, REPO)
 
 
 def test_every_assignment_has_a_source_notebook():
@@ -75,7 +75,7 @@ def test_no_stray_release_folders():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_holds_no_solution_or_hidden_test(assignment):
-    text = (REPO / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+    text = layout.notebook_path(REPO, "release", assignment).read_text(encoding="utf-8")
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert marker not in text
     # Every line (12+ characters) and long number of a solution or hidden region
@@ -92,7 +92,7 @@ def test_release_holds_no_solution_or_hidden_test(assignment):
 def test_test_cells_are_documented_and_worth_points(assignment):
     for cell in _source(assignment).cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
+        if layout.is_test_cell(cell):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']} carries no points"
             first = cell.source.lstrip().splitlines()[0]
             assert first.startswith('"""') and len(first) > 10, (

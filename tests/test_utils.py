@@ -5,9 +5,16 @@ import pytest
 
 import check_utils
 import rnn_utils
-from check_utils import (CheckFailure, check_calls, check_close, check_gradients, check_keys,
-                         check_shape, numerical_gradient, rel_error)
-
+from check_utils import (
+    CheckFailure,
+    check_calls,
+    check_close,
+    check_gradients,
+    check_keys,
+    check_shape,
+    numerical_gradient,
+    rel_error,
+)
 
 # --- rnn_utils ---------------------------------------------------------------
 
