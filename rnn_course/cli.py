@@ -8,36 +8,43 @@ bench     run the benchmarks and print their figures
 check     say whether grading kernels can be isolated on this machine
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 import shutil
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import grading, sandbox, submissions
 from .layout import REPO, feedback_path
 
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
-def cmd_release(args):
+
+def cmd_release(args: argparse.Namespace) -> int:
     done = grading.generate_release(REPO, args.assignments or None)
     print(f"release/ regenerated from source/ for: {', '.join(done)}")
     return 0
 
 
-def _progress(total, label):
+def _progress(total: int, label: str) -> tuple[tqdm, Callable[[str], None]]:
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=label, unit="student", file=sys.stderr, leave=False)
 
-    def update(student):
+    def update(student: str) -> None:
         bar.set_postfix_str(student)
         bar.update(1)
 
     return bar, update
 
 
-def cmd_demo(args):
+def cmd_demo(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     assignments = grading.available_assignments(REPO)
     print(f"Regenerating release/ for {len(assignments)} assignment(s) ...", flush=True)
@@ -81,7 +88,7 @@ def cmd_demo(args):
     return 0
 
 
-def cmd_grade(args):
+def cmd_grade(args: argparse.Namespace) -> int:
     sandbox_available, sandbox_mode = sandbox.sandbox_available, sandbox.sandbox_mode
     course = Path(args.course).resolve()
     assignments = grading.available_assignments(course)
@@ -140,7 +147,7 @@ def cmd_grade(args):
     return 0
 
 
-def cmd_selfgrade(args):
+def cmd_selfgrade(args: argparse.Namespace) -> int:
     nb = Path(args.notebook)
     if not nb.exists():
         print(f"no such notebook: {nb}")
@@ -173,7 +180,7 @@ def cmd_selfgrade(args):
     return 0
 
 
-def cmd_bench(args):
+def cmd_bench(args: argparse.Namespace) -> int:
     from . import benchmarks
 
     chosen = args.names or benchmarks.names()
@@ -196,13 +203,13 @@ def cmd_bench(args):
     return 0
 
 
-def cmd_check(args):
+def cmd_check(args: argparse.Namespace) -> int:
     ok, reason = sandbox.sandbox_available()
     print("isolation available" if ok else f"isolation UNAVAILABLE: {reason}")
     return 0 if ok else 1
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="rnn-course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

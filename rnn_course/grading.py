@@ -13,6 +13,8 @@ API. What they add is bookkeeping nbgrader leaves to the instructor:
   submission, and a cell without an automatic score are listed as problems.
 """
 
+from __future__ import annotations
+
 import concurrent.futures
 import dataclasses
 import os
@@ -20,12 +22,17 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .layout import ASSIGNMENTS, REPO, available_assignments, feedback_path, is_test_cell, notebook_path  # noqa: F401
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
-def nbgrader_env():
+
+def nbgrader_env() -> dict[str, str]:
     """Environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader runs alembic from PATH)."""
     env = dict(os.environ)
     bindir = str(Path(sys.executable).parent)
@@ -35,7 +42,7 @@ def nbgrader_env():
     return env
 
 
-def run_nbgrader(course_dir, *args, timeout=None):
+def run_nbgrader(course_dir: Path | str, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader ARGS`` in ``course_dir``; returns the CompletedProcess (output in .stdout)."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
     return subprocess.run(
@@ -49,7 +56,7 @@ def run_nbgrader(course_dir, *args, timeout=None):
     )
 
 
-def generate_release(course_dir=REPO, assignments=None):
+def generate_release(course_dir: Path | str = REPO, assignments: Sequence[str] | None = None) -> Sequence[str]:
     """Regenerate ``release/`` from ``source/`` with nbgrader (also registers the assignments)."""
     assignments = assignments or available_assignments(course_dir)
     for a in assignments:
@@ -59,7 +66,7 @@ def generate_release(course_dir=REPO, assignments=None):
     return assignments
 
 
-def make_course(dest, assignments=None):
+def make_course(dest: Path | str, assignments: Sequence[str] | None = None) -> Path:
     """A scratch course directory: the course config and sources, releases generated.
 
     Returns the path. Grading runs there never touch the repository's gradebook.
@@ -82,7 +89,7 @@ class CellResult:
     grade_id: str
     score: float
     max_score: float
-    auto_score: object  # float or None
+    auto_score: float | None
     problem: str = ""
 
 
@@ -93,15 +100,15 @@ class Result:
     status: str  # "graded" or "not graded"
     score: float = 0.0
     max_score: float = 0.0
-    cells: list = dataclasses.field(default_factory=list)
-    problems: list = dataclasses.field(default_factory=list)
+    cells: list[CellResult] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
     log: str = ""
-    isolated: object = None  # True, False (with isolation_note), None (not graded)
+    isolated: bool | None = None  # True, False (with isolation_note), None (not graded)
     isolation_note: str = ""
     integrity: str = ""  # "ok", "tampered", "unknown" or "" (not graded)
 
 
-def _error_reason(log):
+def _error_reason(log: str) -> str:
     """The most useful lines of a failed nbgrader run, for the summary."""
     lines = [ln.strip() for ln in log.splitlines()]
     errors = [ln for ln in lines if "| ERROR]" in ln or "Error" in ln.split(":")[0]]
@@ -111,9 +118,15 @@ def _error_reason(log):
     return text[:400] or (lines[-1][:400] if lines else "no output")
 
 
-def _grade_student(course_dir, student, assignments, timeout, extra_args=()):
+def _grade_student(
+    course_dir: Path | str,
+    student: str,
+    assignments: Sequence[str],
+    timeout: float | None,
+    extra_args: Sequence[str] = (),
+) -> tuple[str, dict[str, tuple[int, str]]]:
     """Autograde every assignment of one student, then write their feedback. Runs in a worker."""
-    logs = {}
+    logs: dict[str, tuple[int, str]] = {}
     for a in assignments:
         try:
             proc = run_nbgrader(
@@ -130,10 +143,10 @@ def _grade_student(course_dir, student, assignments, timeout, extra_args=()):
 
 # --- long-lived grading workers: nbgrader's Python API, one process per core ---
 
-_API = None
+_API: Any = None  # nbgrader's NbGraderAPI in a worker process
 
 
-def _die_with_parent():
+def _die_with_parent() -> None:
     """Make this worker die when the coordinating process dies (even by SIGKILL)."""
     import ctypes
     import signal
@@ -149,7 +162,7 @@ def _die_with_parent():
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
-    def watch():  # elsewhere than Linux: poll
+    def watch() -> None:  # elsewhere than Linux: poll
         while os.getppid() == parent:
             time.sleep(1)
         os._exit(1)
@@ -157,7 +170,7 @@ def _die_with_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_init(course_dir, extra_args):
+def _worker_init(course_dir: Path | str, extra_args: Sequence[str]) -> None:
     global _API
     import warnings
 
@@ -174,9 +187,9 @@ def _worker_init(course_dir, extra_args):
     _API = NbGraderAPI(CourseDirectory(config=cfg), config=cfg)
 
 
-def _grade_student_api(student, assignments):
+def _grade_student_api(student: str, assignments: Sequence[str]) -> tuple[str, dict[str, tuple[int, str]]]:
     """Autograde one student's assignments, then their feedback, in a worker process."""
-    logs = {}
+    logs: dict[str, tuple[int, str]] = {}
     for a in assignments:
         try:
             out = _API.autograde(a, student, force=True, create=True)
@@ -193,7 +206,14 @@ def _grade_student_api(student, assignments):
     return student, logs
 
 
-def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_args=()):
+def autograde(
+    course_dir: Path | str,
+    pairs: Sequence[tuple[str, str]],
+    jobs: int | None = None,
+    timeout: float | None = 1800,
+    progress: Callable[[str], None] | None = None,
+    extra_args: Sequence[str] = (),
+) -> list[Result]:
     """Autograde ``pairs`` [(student, assignment), ...] that sit in ``submitted/``.
 
     Students are spread over ``jobs`` worker processes (default: every core);
@@ -204,11 +224,11 @@ def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_a
     Returns a list of Result, one per pair, in the order given.
     """
     course_dir = Path(course_dir)
-    per_student = {}
+    per_student: dict[str, list[str]] = {}
     for student, assignment in pairs:
         per_student.setdefault(student, []).append(assignment)
     jobs = jobs or os.cpu_count() or 1
-    logs = {}
+    logs: dict[str, dict[str, tuple[int, str]]] = {}
     # Fast path: long-lived worker processes running nbgrader's API (no
     # start-up cost per submission). Should a worker process itself die, the
     # students it had not finished are graded again, one nbgrader command each.
@@ -245,7 +265,7 @@ def autograde(course_dir, pairs, jobs=None, timeout=1800, progress=None, extra_a
     return collect(course_dir, pairs, logs)
 
 
-def _cell_problem(cell):
+def _cell_problem(cell: NotebookNode) -> str:
     """Why an autograded test cell lost its points in a way the student cannot see as a test failure."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
@@ -259,14 +279,16 @@ def _cell_problem(cell):
     return ""
 
 
-def collect(course_dir, pairs, logs=None):
+def collect(
+    course_dir: Path | str, pairs: Iterable[tuple[str, str]], logs: dict[str, dict[str, tuple[int, str]]] | None = None
+) -> list[Result]:
     """Read the gradebook and the autograded notebooks; one Result per (student, assignment)."""
     import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
     course_dir = Path(course_dir)
     logs = logs or {}
-    results = []
+    results: list[Result] = []
     db_url = "sqlite:///" + str(course_dir / "gradebook.db")
     with Gradebook(db_url) as gb:
         for student, assignment in pairs:
@@ -329,7 +351,7 @@ def collect(course_dir, pairs, logs=None):
     return results
 
 
-def _read_guard_files(res, folder):
+def _read_guard_files(res: Result, folder: Path) -> None:
     """Integrity verdict and isolation report written by GuardedExecute."""
     import json
 
@@ -355,7 +377,7 @@ def _read_guard_files(res, folder):
     res.isolation_note = report.get("reason", "")
 
 
-def score_table(results, assignments=None):
+def score_table(results: Sequence[Result], assignments: Sequence[str] | None = None) -> str:
     """The summary printed after grading: one row per submission, then every problem.
 
     Compact enough for an 80-column terminal with seven assignments: columns
@@ -369,14 +391,14 @@ def score_table(results, assignments=None):
     cell = {(r.student, r.assignment): r for r in results}
     max_score = {r.assignment: r.max_score for r in results if r.max_score}
 
-    def text(r):
+    def text(r: Result | None) -> str:
         if r is None:
             return "-"
         if r.status != "graded":
             return "NG"
         return f"{r.score:g}" + ("!" if r.problems else "")
 
-    def total(s):
+    def total(s: str) -> str:
         rs = [cell.get((s, a)) for a in assignments]
         return f"{sum(r.score for r in rs if r is not None and r.status == 'graded'):g}"
 
@@ -390,7 +412,7 @@ def score_table(results, assignments=None):
     header = ["submission"] + short + ["total"]
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
 
-    def line(row):
+    def line(row: list[str]) -> str:
         return row[0].ljust(widths[0]) + "  " + " ".join(v.rjust(w) for v, w in zip(row[1:], widths[1:]))
 
     lines = [line(header), "-" * len(line(header))] + [line(row) for row in rows]
@@ -425,7 +447,9 @@ def score_table(results, assignments=None):
 # ---------------------------------------------------------------------------
 
 
-def import_submissions(course_dir, folder, assignments):
+def import_submissions(
+    course_dir: Path | str, folder: Path | str, assignments: Container[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """Copy ``folder/<student>/<assignment>/`` into the course's ``submitted/``.
 
     Returns (pairs, problems): the (student, assignment) pairs found, and
@@ -450,7 +474,7 @@ def import_submissions(course_dir, folder, assignments):
     return pairs, problems
 
 
-def export_csv(course_dir, results, path):
+def export_csv(course_dir: Path | str, results: Iterable[Result], path: Path | str) -> Path | str:
     """One row per (student, assignment): status, points, and every problem."""
     import csv
 
@@ -473,7 +497,9 @@ def export_csv(course_dir, results, path):
     return path
 
 
-def selfgrade(notebook, assignment=None, workdir=None):
+def selfgrade(
+    notebook: Path | str, assignment: str | None = None, workdir: Path | str | None = None
+) -> tuple[Result, list[tuple[str, float, float, str, str]], Path]:
     """Grade one learner's notebook with the hidden tests in a scratch course.
 
     Returns (result, per_test) where per_test lists (grade_id, score, max,

@@ -15,6 +15,8 @@ against code written to attack this guard (it runs in the kernel that the
 submission controls); the sandbox bounds what such code can do.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import sys
@@ -65,18 +67,18 @@ ASSERT_BUILTINS = (
 )
 
 
-_SNAPSHOT = {}
-_HELPERS_DIR = {}  # module name -> the folder it was imported from at kernel start
+_SNAPSHOT: dict[str, object] = {}
+_HELPERS_DIR: dict[str, Path] = {}  # module name -> the folder it was imported from at kernel start
 
 
-def _protected():
+def _protected() -> dict[str, object]:
     """name -> object for everything hidden tests rely on."""
     import builtins
 
     import numpy
     import numpy.testing
 
-    objs = {}
+    objs: dict[str, object] = {}
     for name in (
         "allclose",
         "isclose",
@@ -131,7 +133,7 @@ def _protected():
     return objs
 
 
-def kernel_startup():
+def kernel_startup() -> None:
     """Run by grading kernels before the first cell (nbgrader's exec_lines)."""
     os.environ["RNN_COURSE_GRADING"] = "1"
     import importlib
@@ -150,7 +152,7 @@ def kernel_startup():
     _SNAPSHOT.update(_protected())
 
 
-def _module_origin_problems():
+def _module_origin_problems() -> list[str]:
     problems = []
     for mod_name in HELPER_MODULES:
         mod = sys.modules.get(mod_name)
@@ -162,7 +164,7 @@ def _module_origin_problems():
     return problems
 
 
-def guard_report():
+def guard_report() -> list[str]:
     """What changed since kernel_startup(): a list of sentences (empty when nothing did)."""
     if not _SNAPSHOT:
         return ["the integrity guard was not armed when the kernel started"]
@@ -177,7 +179,7 @@ def guard_report():
     return _module_origin_problems() + changed + _user_namespace_problems()
 
 
-def _user_namespace_problems():
+def _user_namespace_problems() -> list[str]:
     """Names the notebook imported from the helpers (check_close, np, ...) must still be them."""
     try:
         from IPython import get_ipython
@@ -219,7 +221,7 @@ class IntegrityError(Exception):
     pass
 
 
-def verify():
+def verify() -> None:
     import resource
 
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -229,7 +231,7 @@ def verify():
         raise IntegrityError("; ".join(problems[:8]) + (" ..." if len(problems) > 8 else ""))
 
 
-def parse_peak(text):
+def parse_peak(text: str | None) -> int | None:
     """The peak memory (kB) from the output of ``GUARD_CELL``, or None."""
     for line in (text or "").strip().splitlines():
         try:

@@ -22,6 +22,8 @@ then starts ipykernel under bubblewrap (``bwrap``, Debian package
 isolation works on this machine.
 """
 
+from __future__ import annotations
+
 import importlib.util
 import json
 import os
@@ -29,7 +31,9 @@ import shutil
 import subprocess
 import sys
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # What the sandbox shows of this package: the guard the kernel imports, nothing else.
@@ -52,7 +56,7 @@ LIMITS = {
 MODES = ("auto", "require", "off")
 
 
-def helpers_dir():
+def helpers_dir() -> Path:
     """The folder the student helper modules (rnn_utils, ...) are installed in."""
     spec = importlib.util.find_spec("rnn_utils")
     if spec is None or not spec.origin:
@@ -64,10 +68,10 @@ def helpers_dir():
 # Isolation
 # ---------------------------------------------------------------------------
 
-_AVAILABLE = None
+_AVAILABLE: tuple[bool, str] | None = None
 
 
-def sandbox_mode(value=None):
+def sandbox_mode(value: str | None = None) -> str:
     """auto, require or off: ``value`` if given, else RNN_COURSE_SANDBOX (default auto)."""
     mode = (value if value is not None else os.environ.get(SANDBOX_ENV, "auto")).strip().lower() or "auto"
     if mode not in MODES:
@@ -75,7 +79,7 @@ def sandbox_mode(value=None):
     return mode
 
 
-def sandbox_available():
+def sandbox_available() -> tuple[bool, str]:
     """(True, "") when bubblewrap can build the sandbox here, else (False, reason)."""
     global _AVAILABLE
     if _AVAILABLE is None:
@@ -113,19 +117,19 @@ def sandbox_available():
     return _AVAILABLE
 
 
-def uid_for(path):
+def uid_for(path: Path | str) -> int:
     """A user id of its own for each student folder (no account needed)."""
     return 200000 + zlib.crc32(str(Path(path).resolve()).encode()) % 100000
 
 
-def _chown_tree(path, uid):
+def _chown_tree(path: Path | str, uid: int) -> None:
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
         os.lchown(dirpath, uid, uid)
         for name in dirnames + filenames:
             os.lchown(os.path.join(dirpath, name), uid, uid)
 
 
-def _under(path, parent):
+def _under(path: Path | str, parent: Path | str) -> bool:
     try:
         Path(path).resolve().relative_to(Path(parent).resolve())
         return True
@@ -133,7 +137,13 @@ def _under(path, parent):
         return False
 
 
-def sandbox_command(argv, workdir, rundir, course_root=None, limits=LIMITS):
+def sandbox_command(
+    argv: Sequence[str],
+    workdir: Path | str,
+    rundir: Path | str,
+    course_root: str | None = None,
+    limits: Mapping[str, int] = LIMITS,
+) -> tuple[list[str], int]:
     """The bwrap command line that runs ``argv`` isolated in ``workdir``."""
     uid = uid_for(workdir)
     hide = [p for p in {course_root, REPO_DIR and str(REPO_DIR), os.path.expanduser("~")} if p]
@@ -163,7 +173,7 @@ def sandbox_command(argv, workdir, rundir, course_root=None, limits=LIMITS):
     ]
     empty = ["/tmp"] + hide  # folders replaced by an empty tmpfs
 
-    def parents(dest):
+    def parents(dest: Path | str) -> list[str]:
         # bwrap creates missing parents with mode 0700, which the kernel's
         # user could not cross: create them 0755 first.
         out = []
@@ -215,7 +225,7 @@ def sandbox_command(argv, workdir, rundir, course_root=None, limits=LIMITS):
     return cmd, uid
 
 
-def kernel_main(connection_file, extra_args=()):
+def kernel_main(connection_file: str, extra_args: Sequence[str] = ()) -> NoReturn:
     """Entry point of the grading kernelspec: start ipykernel inside the sandbox.
 
     ``extra_args`` are the kernel arguments nbgrader adds (Execute.extra_arguments).
@@ -239,7 +249,7 @@ def kernel_main(connection_file, extra_args=()):
     os.execv(cmd[0], cmd)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) >= 2 and argv[0] == "kernel":
         kernel_main(argv[1], argv[2:])

@@ -6,23 +6,30 @@
 * ``bug:<name>``: one classic bug of that file, used by the test suite.
 """
 
+from __future__ import annotations
+
 import runpy
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import layout
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 ATTEMPTS = Path(__file__).resolve().parent / "attempts"
 DEMO_VARIANTS = ("reference", "untouched", "wrong")
 
 
-def attempts(assignment):
+def attempts(assignment: str) -> dict[str, Any]:
     path = ATTEMPTS / f"{assignment}.py"
     if not path.exists():
         return {"WRONG": [], "BUGS": {}}
     return runpy.run_path(str(path))
 
 
-def apply_edits(answers, edits, label=""):
+def apply_edits(answers: Mapping[str, str], edits: Iterable[tuple[str, str, str]], label: str = "") -> dict[str, str]:
     answers = dict(answers)
     for gid, old, new in edits:
         if gid not in answers:
@@ -33,7 +40,7 @@ def apply_edits(answers, edits, label=""):
     return answers
 
 
-def build(course_dir, assignment, variant):
+def build(course_dir: Path | str, assignment: str, variant: str) -> NotebookNode:
     """The notebook (nbformat) of one submission variant of ``assignment``."""
     course_dir = Path(course_dir)
     source = layout.source_notebook(assignment, course_dir)
@@ -54,7 +61,14 @@ def build(course_dir, assignment, variant):
     return layout.fill(release, apply_edits(answers, edits, f"{assignment}/{variant}"))
 
 
-def submit(course_dir, student, assignment, nb=None, variant=None, extra_files=None):
+def submit(
+    course_dir: Path | str,
+    student: str,
+    assignment: str,
+    nb: NotebookNode | None = None,
+    variant: str | None = None,
+    extra_files: Mapping[str, str] | None = None,
+) -> Path:
     """Place a submission in ``submitted/<student>/<assignment>/`` (nbgrader's layout)."""
     folder = Path(course_dir) / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,12 @@ noisy, so the figures are medians of repeated runs where that makes sense,
 and each line says whether the target of ``../shared/spec/targets.md`` is met.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import importlib
 import pkgutil
+import types
 
 
 @dataclasses.dataclass
@@ -17,18 +20,18 @@ class Figure:
     value: float
     unit: str = ""
     target: str = ""  # e.g. ">= 30000"; empty when there is no target
-    met: object = None  # True, False or None (no target)
+    met: bool | None = None  # True, False or None (no target)
 
-    def line(self):
+    def line(self) -> str:
         val = f"{self.value:,.4g}" if isinstance(self.value, float) else f"{self.value:,}"
         status = {True: "target met", False: "TARGET MISSED", None: ""}[self.met]
         tgt = f"(target {self.target})" if self.target else ""
         return f"  {self.what:<58} {val:>12} {self.unit:<10} {tgt:<18} {status}"
 
 
-def names():
+def names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
-def load(name):
+def load(name: str) -> types.ModuleType:
     return importlib.import_module(f"{__name__}.{name}")

@@ -14,30 +14,36 @@ Each application is also trained from a few other initial seeds, to show
 that the figure is not the luck of one seed (no target on those).
 """
 
+from __future__ import annotations
+
 import os
 import statistics
 import time
+from typing import TYPE_CHECKING, Any
 
 from rnn_course import layout
+
+if TYPE_CHECKING:
+    from rnn_course.benchmarks import Figure
 
 TITLE = "applications 05-07: reference default training"
 
 REPO = layout.REPO
 
 
-def _namespace(assignment, extra_cells=()):
+def _namespace(assignment: str, extra_cells: tuple[str, ...] = ()) -> dict[str, Any]:
     """The reference solutions and the given helper cells of a source notebook, executed."""
     os.environ.pop("RNN_COURSE_GRADING", None)  # the full default training, not grading mode
     os.environ.setdefault("MPLBACKEND", "Agg")
     return layout.reference_namespace(assignment, REPO, extra_cells)
 
 
-def _adder():
+def _adder() -> list[Figure]:
     ns = _namespace("05_binary_addition", extra_cells=("train_adder",))
     train_pairs, test_pairs = ns["split_addition_pairs"](n_bits=8, held_out=0.2, seed=0)
     a_test, b_test = test_pairs
 
-    def run(seed):
+    def run(seed: int) -> tuple[float, float]:
         params = ns["initialize_rnn_parameters"](n_x=2, n_a=16, n_y=1, seed=seed, scale=1.0)
         start = time.perf_counter()
         params, _ = ns["train_adder"](params, train_pairs, test_pairs, show_at=(), progress=False)
@@ -55,12 +61,12 @@ def _adder():
     ]
 
 
-def _sine():
+def _sine() -> list[Figure]:
     ns = _namespace("06_sine_wave")
     data = ns["sine_wave_data"](n_train=200, n_val=50, window=50, step=0.2)
     baseline = ns["mse_loss"](data["x_val"][:, :, -1], data["y_val"])
 
-    def run(seed):
+    def run(seed: int) -> tuple[float, float]:
         initial = ns["initialize_rnn_parameters"](n_x=1, n_a=32, n_y=1, seed=seed, scale=0.1)
         start = time.perf_counter()
         _, history = ns["train_forecaster"](
@@ -90,13 +96,13 @@ def _sine():
     ]
 
 
-def _classifier():
+def _classifier() -> list[Figure]:
     import numpy as np
 
     ns = _namespace("07_sequence_classification", extra_cells=("make_sequences", "train_classifier"))
     x_test, _, labels_test = ns["make_sequences"](2000, 20, np.random.default_rng(1))
 
-    def run(seed):
+    def run(seed: int) -> tuple[float, float]:
         initial = ns["initialize_classifier_parameters"](n_x=4, n_a=32, n_y=4, seed=seed)
         start = time.perf_counter()
         params, _ = ns["train_classifier"](initial, n_iterations=600, T_x=20, seed=seed, progress=False)
@@ -112,11 +118,11 @@ def _classifier():
     ]
 
 
-def ns_figure(what, value, unit, target="", met=None):
+def ns_figure(what: str, value: float, unit: str, target: str = "", met: bool | None = None) -> Figure:
     from rnn_course.benchmarks import Figure
 
     return Figure(what, float(value), unit, target, met)
 
 
-def run():
+def run() -> list[Figure]:
     return _adder() + _sine() + _classifier()

@@ -12,12 +12,15 @@ the held-out loss reached after exactly 20 seconds (wall clock) of training,
 and the held-out loss of the notebook's default training (30,000 names).
 """
 
+from __future__ import annotations
+
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
 from . import Figure
 
@@ -31,14 +34,14 @@ DEFAULT_ITERATIONS = 30000
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _reference_namespace():
+def _reference_namespace() -> dict[str, Any]:
     """The notebook's imports and reference graded functions, executed in a fresh namespace."""
     from rnn_course import layout
 
     return layout.reference_namespace(ASSIGNMENT)
 
 
-def measure():
+def measure() -> dict[str, Any]:
     """All figures as a dict (runs in the current process; call with one BLAS thread)."""
     import numpy as np
 
@@ -52,7 +55,7 @@ def measure():
     seed = 0
     order = np.random.default_rng(seed).permutation(len(train))  # the order model uses
 
-    def chars(n):
+    def chars(n: int) -> int:
         return sum(len(train[order[j % len(train)]]) + 1 for j in range(n))
 
     rates, cpu_rates = [], []
@@ -66,12 +69,18 @@ def measure():
     # Exactly BUDGET_SECONDS of training: model calls optimize by name, so a stand-in
     # that stops the run when the time is up also hands over the parameters being trained.
     optimize = ns["optimize"]
-    state = {"steps": 0}
+    state: dict[str, Any] = {"steps": 0}
 
     class TimeUp(Exception):
         pass
 
-    def timed_optimize(X, Y, a_prev, parameters, learning_rate=0.01):
+    def timed_optimize(
+        X: list[int | None],
+        Y: list[int],
+        a_prev: np.ndarray,
+        parameters: dict[str, np.ndarray],
+        learning_rate: float = 0.01,
+    ) -> Any:
         if time.perf_counter() - state["start"] >= BUDGET_SECONDS:
             state["parameters"] = parameters
             raise TimeUp
@@ -106,7 +115,7 @@ def measure():
     }
 
 
-def _measure_one_thread():
+def _measure_one_thread() -> dict[str, Any]:
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -123,7 +132,7 @@ def _measure_one_thread():
         return measure()
 
 
-def run():
+def run() -> list[Figure]:
     m = _measure_one_thread()
     spread = ", ".join(f"{r:,.0f}" for r in m["rates"])
     return [

@@ -12,6 +12,8 @@ Figures (targets from the course's targets file):
   against the course's parallel grading on every core, both in one run.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 import statistics
@@ -26,7 +28,7 @@ RUNS = 3
 CLASS_SIZE = 40
 
 
-def _execute_reference(course, assignment):
+def _execute_reference(course: Path, assignment: str) -> tuple[float, float | None]:
     """Seconds to execute the reference notebook in a grading kernel, and its peak RSS in MB.
 
     The kernel is the one autograding uses (GuardedExecute: sandboxed where
@@ -54,10 +56,10 @@ def _execute_reference(course, assignment):
     return elapsed, (peak / 1024 if peak is not None else None)
 
 
-def run():
+def run() -> list[Figure]:
     from rnn_course import grading, submissions
 
-    figs = []
+    figs: list[Figure] = []
     root = Path(tempfile.mkdtemp(prefix="rnn-bench-grading-"))
     try:
         course = grading.make_course(root / "course")

@@ -5,14 +5,23 @@ which later steps fail with ``KeyError: 'grade_id'``. Here the duplicate simply
 becomes an ordinary cell (the last copy keeps the grade id, as in nbgrader).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from nbgrader import utils as nbu
 from nbgrader.preprocessors import DeduplicateIds
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 
 class SafeDeduplicateIds(DeduplicateIds):
     """DeduplicateIds that turns a duplicated graded, solution or locked cell into an ordinary cell."""
 
-    def preprocess_cell(self, cell, resources, cell_index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict[str, Any], cell_index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         if not (nbu.is_grade(cell) or nbu.is_solution(cell) or nbu.is_locked(cell)):
             return cell, resources
         grade_id = cell.metadata.nbgrader.get("grade_id")

@@ -24,7 +24,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
@@ -36,6 +38,9 @@ from traitlets import Dict, Unicode, default, validate
 from .. import sandbox
 from ..guard import GUARD_CELL, parse_peak
 from ..layout import is_test_cell
+
+if TYPE_CHECKING:
+    from jupyter_client import KernelManager
 
 INTEGRITY_FILE = ".course_integrity.json"
 SANDBOX_FILE = ".course_sandbox.json"
@@ -60,21 +65,23 @@ class GuardedExecute(Execute):
     ).tag(config=True)
 
     @default("sandbox")
-    def _default_sandbox(self):
+    def _default_sandbox(self) -> str:
         return sandbox.sandbox_mode()
 
     @validate("sandbox")
-    def _check_sandbox(self, proposal):
+    def _check_sandbox(self, proposal: Mapping[str, Any]) -> str:
         return sandbox.sandbox_mode(proposal["value"])
 
     @validate("limits")
-    def _check_limits(self, proposal):
+    def _check_limits(self, proposal: Mapping[str, Any]) -> dict[str, int]:
         unknown = set(proposal["value"]) - set(sandbox.LIMITS)
         if unknown:
             raise ValueError(f"unknown limit(s) {sorted(unknown)}; known: {sorted(sandbox.LIMITS)}")
         return proposal["value"]
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, km: KernelManager | None = None
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
         box = self._prepare_sandbox(workdir)
         # A guard cell after every test cell and at the end: tampering that
@@ -107,7 +114,7 @@ class GuardedExecute(Execute):
         return nb, resources
 
     @staticmethod
-    def verdict(guards):
+    def verdict(guards: list[NotebookNode]) -> dict[str, Any]:
         """The integrity verdict from the outputs of the executed guard cells."""
         outputs = guards[-1].get("outputs", [])
         for g in guards[:-1]:
@@ -125,7 +132,7 @@ class GuardedExecute(Execute):
             if o.get("output_type") == "stream" and peak is None:
                 peak = parse_peak(o.get("text", ""))
         if errors and errors[0].get("ename") == "IntegrityError":
-            verdict = {"status": "tampered", "problems": [errors[0].get("evalue", "")]}
+            verdict: dict[str, Any] = {"status": "tampered", "problems": [errors[0].get("evalue", "")]}
         elif peak is not None and not errors:
             verdict = {"status": "ok", "problems": []}
         else:
@@ -138,7 +145,7 @@ class GuardedExecute(Execute):
         verdict["kernel_peak_rss_kb"] = peak
         return verdict
 
-    async def async_start_new_kernel(self, **kwargs):
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
         # nbconvert re-reads the traits from the config when preprocess() starts,
         # so the guard's start-up line is added here, just before the launch
         # (a restarted kernel reuses these arguments: it is armed again).
@@ -148,7 +155,9 @@ class GuardedExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict[str, Any], index: int
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         # A kernel that ignores the interrupt (a loop that catches
         # KeyboardInterrupt) or dies (a limit was hit) would make nbgrader
         # drop the whole notebook; instead that cell gets the error, the
@@ -176,13 +185,13 @@ class GuardedExecute(Execute):
             self._restart_kernel()
             return cell, self.resources
 
-    def _restart_kernel(self):
+    def _restart_kernel(self) -> None:
         run_sync(self.km.restart_kernel)(now=True)
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
 
-    def _prepare_sandbox(self, workdir):
+    def _prepare_sandbox(self, workdir: str) -> dict[str, Any]:
         mode = self.sandbox
-        report = {"isolated": False, "reason": ""}
+        report: dict[str, Any] = {"isolated": False, "reason": ""}
         self._sandbox_rundir = None
         if mode == "off":
             report["reason"] = f"turned off ({sandbox.SANDBOX_ENV}=off)"
@@ -227,7 +236,7 @@ class GuardedExecute(Execute):
         report["uid"] = sandbox.uid_for(workdir)
         return {"report": report, "specdir": specdir}
 
-    def create_kernel_manager(self):
+    def create_kernel_manager(self) -> KernelManager:
         if self.kernel_name != KERNEL_NAME or self._sandbox_rundir is None:
             return super().create_kernel_manager()
         self.km = self.kernel_manager_class(
@@ -238,7 +247,7 @@ class GuardedExecute(Execute):
         self.km.ip = str(self._sandbox_rundir / "kernel")
         return self.km
 
-    def _cleanup_sandbox(self, box):
+    def _cleanup_sandbox(self, box: dict[str, Any]) -> None:
         if "specdir" not in box:
             return
         self.kernel_name = getattr(self, "_saved_kernel_name", "")
@@ -246,7 +255,7 @@ class GuardedExecute(Execute):
         shutil.rmtree(box["specdir"], ignore_errors=True)
 
 
-def zero_test_cells(nb, message):
+def zero_test_cells(nb: NotebookNode, message: str) -> None:
     """Give every test cell an IntegrityError output, so nbgrader scores it 0 and feedback says why."""
     for cell in nb.cells:
         if is_test_cell(cell):

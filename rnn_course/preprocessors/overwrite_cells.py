@@ -7,26 +7,33 @@ the release gets its metadata back, and a missing test cell goes after the
 nearest earlier cell still present.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import OverwriteCells
+
+if TYPE_CHECKING:
+    from nbgrader.api import Notebook
 
 
 class SafeOverwriteCells(OverwriteCells):
     """OverwriteCells that restores stripped metadata and re-inserts deleted test cells safely."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             source_nb = gb.find_notebook(info["notebook"], info["assignment"])
             self._restore_metadata(nb, source_nb)
         return super().preprocess(nb, resources)
 
-    def _restore_metadata(self, nb, source_nb):
+    def _restore_metadata(self, nb: NotebookNode, source_nb: Notebook) -> None:
         grade = {c.name: c.max_score for c in source_nb.grade_cells}
         solution = {c.name for c in source_nb.solution_cells}
         present = {c.metadata["nbgrader"].get("grade_id") for c in nb.cells if "nbgrader" in c.metadata}
-        by_text = {}
+        by_text: dict[tuple[str, str], Any] = {}
         for sc in source_nb.source_cells:
             if sc.source.strip() and sc.name not in solution:
                 by_text.setdefault((sc.cell_type, sc.source.strip()), sc)
@@ -51,7 +58,9 @@ class SafeOverwriteCells(OverwriteCells):
             present.add(sc.name)
             self.log.warning("Cell %s had lost its nbgrader metadata: restored", sc.name)
 
-    def add_missing_grade_cells(self, nb, resources):
+    def add_missing_grade_cells(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
         order = [c.name for c in source_nb.source_cells]
         source = {c.name: c for c in source_nb.source_cells}
