@@ -195,7 +195,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         for fig in mod.run():
             print(fig.line(), flush=True)
-            missed += fig.met is False
+            missed += fig.met is not None and not fig.met
         print(f"  ({time.perf_counter() - start:.0f} s)")
     print(f"\n{missed} target(s) missed." if missed else "\nEvery target met.")
     if not chosen:

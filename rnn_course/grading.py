@@ -502,7 +502,7 @@ def selfgrade(
 ) -> tuple[Result, list[tuple[str, float, float, str, str]], Path]:
     """Grade one learner's notebook with the hidden tests in a scratch course.
 
-    Returns (result, per_test) where per_test lists (grade_id, score, max,
+    Returns (result, per_test, course) where per_test lists (grade_id, score, max,
     description, message) without any hidden test source.
     """
     import tempfile

@@ -73,6 +73,8 @@ def submit(
     folder = Path(course_dir) / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     if nb is None:
+        if variant is None:
+            raise ValueError("submit() needs a notebook (nb=) or a variant (variant=)")
         nb = build(course_dir, assignment, variant)
     layout.write(nb, folder / f"{assignment}.ipynb")
     for name, text in (extra_files or {}).items():
