@@ -24,7 +24,9 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.d
 # nbgrader's defaults, any Python module or extension a student submits next
 # to the notebook. A file named rnn_utils.py, check_utils.py or numpy.py would
 # otherwise be imported instead of the installed course helpers or numpy,
-# because the kernel puts the notebook's folder first on sys.path.
+# because the kernel puts the notebook's folder first on sys.path. Files the
+# submission's code writes beside the notebook while it is graded are removed
+# before feedback is generated (GuardedExecute), so they never reach a student.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "__pycache__",
@@ -35,6 +37,7 @@ c.CourseDirectory.ignore = [
     "*.pyd",
     "*.so",
     "*.pth",
+    ".course_*",  # the grader's own files beside a graded notebook (integrity verdict, isolation report)
 ]
 
 # The student version: solution regions become a marked block for the

@@ -11,7 +11,8 @@ then starts ipykernel under bubblewrap (``bwrap``, Debian package
   guard (``rnn_course/guard.py``) is visible: the kernel cannot read
   ``source/``, the demo attempts, other students' submissions or the gradebook;
 * the only writable places are the student's own autograded folder and a
-  private scratch folder; ``/tmp`` is a private tmpfs;
+  private scratch folder; ``/tmp`` is a private tmpfs; the notebook being
+  graded, which holds the hidden tests, reads as an empty file;
 * no network (its own empty network namespace; kernel messages go through
   Unix sockets in the scratch folder), its own PID namespace (every process it
   starts dies with it);
@@ -193,6 +194,14 @@ def sandbox_command(
         cmd += ["--ro-bind", str(PACKAGE_DIR / name), str(PACKAGE_DIR / name)]
     for d in (str(rundir), str(workdir)):
         cmd += parents(d) + ["--bind", d, d]
+    # The notebook being graded sits in the student's folder with its hidden
+    # tests restored: the kernel sees an empty file in its place (one outside
+    # anything the kernel can see or write).
+    empty_file = Path(rundir).parent / "empty"
+    empty_file.touch(mode=0o444)
+    for nb in sorted(Path(workdir).glob("*.ipynb")):
+        if nb.is_file() and not nb.is_symlink():
+            cmd += ["--ro-bind", str(empty_file), str(nb)]
     # ipykernel would watch for its parent's PID, which the kernel cannot see
     # from its own PID namespace; --die-with-parent does that job instead.
     cmd += ["--chdir", str(workdir), "--unsetenv", "JPY_PARENT_PID"]

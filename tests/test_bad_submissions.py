@@ -109,6 +109,18 @@ def build_cases(course):
         ),
         {},
     )
+    # Code that copies the graded notebook (hidden tests included) beside itself,
+    # as a text file, a notebook and in a new folder, and links to the instructor's.
+    steal = (
+        "import os, shutil\n"
+        f"shutil.copy('{A}.ipynb', 'stolen.txt')\n"
+        f"shutil.copy('{A}.ipynb', 'stolen.ipynb')\n"
+        "os.makedirs('sub', exist_ok=True)\n"
+        f"shutil.copy('{A}.ipynb', os.path.join('sub', 'stolen.txt'))\n"
+        f"os.symlink({str(layout.notebook_path(course, 'source', A))!r}, 'source-link.txt')\n"
+        "open('.course_integrity.json', 'w').write('{\"status\": \"ok\", \"problems\": []}')\n"
+    )
+    cases["writes-beside"] = (_prepend(course, "rnn_forward", steal), {})
     deleted = nbformat.from_dict(ref)
     deleted.cells = [c for c in deleted.cells if not _is_test(c)]
     cases["deleted-tests"] = (deleted, {})
@@ -227,7 +239,7 @@ def test_every_submission_has_a_result(bad):
 
 
 def test_good_students_keep_full_marks(bad):
-    _, by, _, _ = bad
+    by = bad.by
     for s in ("good-1", "good-2", "deleted-tests", "duplicated-tests", "extra-files"):
         assert _full(by[s]), (s, _cells(by[s]), by[s].problems)
         assert by[s].integrity == "ok"
@@ -241,7 +253,7 @@ def test_isolation_was_used(bad):
         if IN_CI:
             pytest.fail(f"bubblewrap isolation is unavailable in CI: {reason}")
         pytest.skip(f"isolation unavailable here: {reason}")
-    _, by, _, _ = bad
+    by = bad.by
     assert by["good-1"].isolated is True
 
 
@@ -295,6 +307,21 @@ def test_fork_bomb_is_contained(bad):
     uids = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
     stray = [u for u in uids if int(u) == uid]
     assert not stray, f"{len(stray)} process(es) of the fork bomb's sandbox (uid {uid}) are still running"
+
+
+def test_files_written_beside_the_notebook_never_reach_feedback(bad):
+    """Copies of the graded notebook, a link to the source and a forged verdict: all gone, marks kept."""
+    from leaks import hidden_fragments, leaked
+
+    r = bad.by["writes-beside"]
+    assert _full(r), (r.problems, _cells(r))
+    feedback = layout.feedback_path(bad.course, "writes-beside", A).parent
+    assert sorted(p.name for p in feedback.rglob("*")) == [f"{A}.html"]
+    autograded = layout.notebook_path(bad.course, "autograded", A, "writes-beside").parent
+    assert not (autograded / "stolen.txt").exists() and not (autograded / "source-link.txt").is_symlink()
+    secrets = hidden_fragments(layout.source_notebook(A, bad.course), _release(bad.course))
+    text = "".join(p.read_text(errors="replace") for p in feedback.rglob("*") if p.is_file())
+    assert not leaked(secrets, text)
 
 
 def test_stripped_metadata_is_restored_from_the_source(bad):
@@ -359,7 +386,7 @@ def test_student_code_cannot_read_source(bad):
 
 def test_student_code_cannot_write_the_gradebook(bad):
     _isolated(bad)
-    course, by, _, _ = bad
+    course, by = bad.course, bad.by
     with sqlite3.connect(course / "gradebook.db") as db:
         assert db.execute("select count(*) from assignment").fetchone()[0] >= 1
     assert _cells(by["writes-gradebook"])["test_rnn_forward"] == 0

@@ -213,21 +213,49 @@ def test_sandbox_and_limits_are_validated_traits():
     assert "RNN_COURSE_SANDBOX" in GuardedExecute.class_get_trait_help(GuardedExecute.sandbox)
 
 
-def test_sandbox_command_hides_the_instructor_package_but_the_guard(tmp_path):
+def test_sandbox_hides_the_instructor_package_but_the_guard_and_the_graded_notebook(tmp_path):
     if not sandbox.sandbox_available()[0]:
         pytest.skip("bubblewrap is not available here")
     probe = textwrap.dedent(f"""
         import os, rnn_course.guard
         print(sorted(os.listdir({str(sandbox.PACKAGE_DIR)!r})))
         print(os.path.exists({str(layout.REPO / "source")!r}))
+        print(repr(open("graded.ipynb").read()))
     """)
     work, run = tmp_path / "work", tmp_path / "run"
     work.mkdir()
     run.mkdir()
+    (work / "graded.ipynb").write_text("### BEGIN HIDDEN TESTS")
     cmd, _ = sandbox.sandbox_command([sys.executable, "-c", probe], work, run, str(layout.REPO))
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split("\n")[:2] == ["['__init__.py', 'guard.py']", "False"]
+    assert out.stdout.split("\n")[:3] == ["['__init__.py', 'guard.py']", "False", "''"]
+
+
+def test_what_the_submission_leaves_beside_the_notebook_is_removed(tmp_path):
+    from rnn_course.preprocessors.guarded_execute import remove_new_files, snapshot, write_private
+
+    (tmp_path / "nb.ipynb").write_text("graded")
+    (tmp_path / "data.csv").write_text("1,2")
+    (tmp_path / "keep").mkdir()
+    before = snapshot(tmp_path)
+    (tmp_path / "nb.ipynb").write_text("graded, then rewritten")
+    (tmp_path / "stolen.txt").write_text("hidden")
+    (tmp_path / "stolen.ipynb").write_text("{}")
+    (tmp_path / "data.csv").write_text("changed")
+    (tmp_path / "keep" / "inner.txt").write_text("x")
+    (tmp_path / "new" / "deeper").mkdir(parents=True)
+    (tmp_path / "new" / "deeper" / "f").write_text("x")
+    (tmp_path / "link.txt").symlink_to("/etc/hostname")
+    removed = remove_new_files(tmp_path, before, "nb.ipynb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep", "nb.ipynb"]
+    assert list((tmp_path / "keep").iterdir()) == []
+    assert "stolen.txt" in removed and "link.txt" in removed
+    target = tmp_path / "victim"
+    target.write_text("untouched")
+    (tmp_path / ".course_integrity.json").symlink_to(target)
+    write_private(tmp_path / ".course_integrity.json", "{}")
+    assert target.read_text() == "untouched" and (tmp_path / ".course_integrity.json").read_text() == "{}"
 
 
 # --- class grading -----------------------------------------------------------

@@ -83,6 +83,8 @@ class GuardedExecute(Execute):
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, km: KernelManager | None = None
     ) -> tuple[NotebookNode, dict[str, Any]]:
         workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
+        keep = f"{(resources or {}).get('unique_key', '')}.ipynb"
+        before = snapshot(workdir)
         box = self._prepare_sandbox(workdir)
         # A guard cell after every test cell and at the end: tampering that
         # is undone before the last cell is still seen.
@@ -100,17 +102,18 @@ class GuardedExecute(Execute):
         finally:
             nb.cells = [c for c in nb.cells if not any(c is g for g in guards)]
             self._cleanup_sandbox(box)
+            removed = remove_new_files(workdir, before, keep)
+            if removed:
+                self.log.warning("Removed what the submission's code left beside the notebook "
+                                 "(never passed on in feedback): %s", ", ".join(removed[:10]))
         verdict = self.verdict(guards)
         if verdict["status"] == "tampered":
             self.log.error("Integrity check failed for %s: %s", workdir, verdict["problems"][0])
             zero_test_cells(nb, verdict["problems"][0])
         elif verdict["status"] == "unknown":
             self.log.warning("Integrity check did not run for %s: %s", workdir, verdict["problems"])
-        try:
-            Path(workdir, INTEGRITY_FILE).write_text(json.dumps(verdict))
-            Path(workdir, SANDBOX_FILE).write_text(json.dumps(box["report"]))
-        except OSError:
-            pass
+        write_private(Path(workdir, INTEGRITY_FILE), json.dumps(verdict))
+        write_private(Path(workdir, SANDBOX_FILE), json.dumps(box["report"]))
         return nb, resources
 
     @staticmethod
@@ -268,3 +271,56 @@ def zero_test_cells(nb: NotebookNode, message: str) -> None:
                     traceback=[f"IntegrityError: the tests of this notebook cannot be trusted: {message}"],
                 )
             )
+
+
+def snapshot(folder: str | Path) -> dict[str, tuple[int, int, int, int]]:
+    """relative path -> (inode, size, mtime, mode) of everything in ``folder``, links not followed."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            out[os.path.relpath(path, folder)] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode)
+    return out
+
+
+def remove_new_files(folder: str | Path, before: dict[str, tuple[int, int, int, int]], keep: str) -> list[str]:
+    """Remove what the submission's code created or changed in ``folder`` while it ran.
+
+    nbgrader's generate_feedback copies every file of the autograded folder
+    into the student's feedback (following links) and converts every
+    notebook there: a file written during grading could carry hidden tests
+    out, a link could copy the instructor's files. So every link, and every
+    file or folder that is new or changed, goes; the graded notebook itself
+    (``keep``), which nbgrader writes again, stays. Returns what was removed.
+    """
+    removed = []
+    now = snapshot(folder)
+    for rel in sorted(now, key=lambda r: r.count(os.sep), reverse=True):
+        path = os.path.join(folder, rel)
+        is_link, is_dir = os.path.islink(path), os.path.isdir(path) and not os.path.islink(path)
+        if rel == keep and not is_link:
+            continue
+        changed = before.get(rel) != now[rel] and not (is_dir and rel in before)
+        if is_link or changed:
+            try:
+                if is_dir:
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
+                removed.append(rel)
+            except OSError:
+                pass
+    return removed
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a grader's file beside the graded notebook, never through a link the submission left."""
+    try:
+        if path.is_symlink() or path.exists():
+            path.unlink()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+    except OSError:
+        pass
