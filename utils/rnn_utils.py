@@ -516,20 +516,20 @@ def draw_lstm_cell_backward():
     the matplotlib figure
     """
     red = "#c0392b"
-    fig, s = _new_sketch((11.5, 6.3), (-1.2, 16.4), (-1.5, 8.2))
+    fig, s = _new_sketch((11.8, 6.3), (-1.2, 16.8), (-1.5, 8.2))
     s.arrow_colour = red
-    s.frame(0.85, 0.25, 14.35, 7.9, "lstm_cell_backward")
+    s.frame(0.85, 0.25, 14.65, 7.9, "lstm_cell_backward")
     top, rows = 7.35, {"f": 6.2, "i": 5.0, "c": 3.8, "o": 2.6}
-    x_mul, x_act, x_par, x_bus, x_dc, x_br = 10.1, 7.35, 4.5, 2.45, 11.6, 13.1
-    hw = 1.05  # half the width of the product boxes
+    x_mul, x_act, x_par, x_bus, x_dc, x_br = 10.3, 7.5, 4.6, 2.45, 11.8, 13.35
+    hw = 1.15  # half the width of the product boxes
     # inputs on the right
-    s.code(15.45, top + 0.25, "dc_next")
-    s.arrow((14.75, top), (x_br + 0.22, top))
-    s.code(15.45, rows["o"] + 0.25, "da_next")
-    s.arrow((14.75, rows["o"]), (x_mul + hw, rows["o"]))
+    s.code(15.8, top + 0.25, "dc_next")
+    s.arrow((15.1, top), (x_br + 0.22, top))
+    s.code(15.8, rows["o"] + 0.25, "da_next")
+    s.arrow((15.1, rows["o"]), (x_mul + hw, rows["o"]))
     # step 1: through a_next = ot * tanh(c_next)
     s.arrow((x_br, rows["o"]), (x_br, 4.2))
-    s.box(x_br, 4.6, "× ot ·\n(1 − tanh²(c_next))", "grad", w=1.95, h=0.8, fontsize=9)
+    s.box(x_br, 4.6, "× ot ·\n(1 − tanh²(c_next))", "grad", w=2.35, h=0.8, fontsize=8.5)
     s.arrow((x_br, 5.0), (x_br, top - 0.22))
     s.node(x_br, top, "+")
     s.arrow((x_br - 0.22, top), (x_mul + hw, top))
@@ -550,15 +550,15 @@ def draw_lstm_cell_backward():
     acts = {"f": "× ft·(1 − ft)", "i": "× it·(1 − it)", "c": "× (1 − cct²)", "o": "× ot·(1 − ot)"}
     for gname, gate_grad in (("f", "dft"), ("i", "dit"), ("c", "dcct"), ("o", "dot")):
         y = rows[gname]
-        s.arrow((x_mul - hw, y), (x_act + 0.8, y))
-        s.code((x_mul - hw + x_act + 0.8) / 2, y + 0.25, gate_grad, fontsize=9, colour=red)
-        s.box(x_act, y, acts[gname], "grad", w=1.6, h=0.55, fontsize=8)
-        s.arrow((x_act - 0.8, y), (x_par + 1.3, y))
-        s.code((x_act - 0.8 + x_par + 1.3) / 2, y + 0.25, f"dz{gname}", fontsize=9, colour=red)
+        s.arrow((x_mul - hw, y), (x_act + 0.875, y))
+        s.code((x_mul - hw + x_act + 0.875) / 2, y + 0.25, gate_grad, fontsize=9, colour=red)
+        s.box(x_act, y, acts[gname], "grad", w=1.75, h=0.55, fontsize=8.5)
+        s.arrow((x_act - 0.875, y), (x_par + 1.45, y))
+        s.code((x_act - 0.875 + x_par + 1.45) / 2, y + 0.25, f"dz{gname}", fontsize=9, colour=red)
         s.box(x_par, y, f"dW{gname} = dz{gname} @ v.T\ndb{gname} = dz{gname}.sum(axis=1)", "param",
-              w=2.6, h=0.75, fontsize=8, family="monospace")
-        s.arrow((x_par - 1.3, y), (x_bus, y), head=False)
-    s.label(x_par + 1.6, 1.85, "weight gradients of this step (lstm_backward sums them over the steps)",
+              w=2.9, h=0.75, fontsize=7.5, family="monospace")
+        s.arrow((x_par - 1.45, y), (x_bus, y), head=False)
+    s.label(x_par + 3.0, 1.85, "weight gradients of this step (lstm_backward sums them over the steps)",
             fontsize=8, colour="0.3")
     # dv = sum of W.T @ dz, split into da_prev (first n_a rows) and dxt (last n_x rows)
     s.arrow((x_bus, rows["f"]), (x_bus, 1.0 + 0.22))
