@@ -183,3 +183,36 @@ def test_module_exports_exist():
         assert hasattr(check_utils, name)
     for name in rnn_utils.__all__:
         assert hasattr(rnn_utils, name)
+
+
+# --- the cell pictures of rnn_utils ------------------------------------------
+
+def _figure_text(fig):
+    return "\n".join(t.get_text() for ax in fig.axes for t in ax.texts)
+
+
+@pytest.mark.parametrize("draw, labels", [
+    ("draw_rnn_cell", ["a_prev", "xt", "Waa", "Wax", "ba", "tanh", "a_next", "Wya", "by",
+                       "softmax", "yt_pred"]),
+    ("draw_lstm_cell", ["c_prev", "c_next", "a_prev", "a_next", "xt", "[a_prev; xt]",
+                        "Wf, bf", "Wi, bi", "Wc, bc", "Wo, bo", "ft", "it", "cct", "ot",
+                        "Wy, by", "yt_pred"]),
+    ("draw_lstm_cell_backward", ["da_next", "dc_next", "da_prev", "dc_prev", "dxt", "dc",
+                                 "dft", "dit", "dcct", "dot", "dzf", "dzi", "dzc", "dzo",
+                                 "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"]),
+])
+def test_cell_pictures_carry_the_course_names(draw, labels):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = getattr(rnn_utils, draw)()
+    try:
+        assert isinstance(fig, matplotlib.figure.Figure)
+        assert draw in rnn_utils.__all__
+        words = _figure_text(fig)
+        missing = [label for label in labels if label not in words]
+        assert not missing, f"{draw} lacks the labels {missing}"
+        fig.canvas.draw()   # renders (the mathtext labels parse) without a network or a display
+    finally:
+        plt.close(fig)
