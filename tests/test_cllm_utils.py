@@ -212,3 +212,16 @@ def test_evaluate_uniform_model_and_a_trained_direction():
     assert loss == pytest.approx(50.0 * (n_chars - 3) / n_chars, rel=1e-6)
     with pytest.raises(ValueError):
         cu.evaluate(p, [], c2i)
+
+
+def test_an_empty_sampled_name_stays_visible(capsys):
+    """A sample that is only the newline must not print as nothing (", ," in a list of names)."""
+    c2i, i2c = cu.build_vocabulary(cu.load_names())
+    newline = c2i["\n"]
+    assert cu.indices_to_name([newline], i2c) == cu.EMPTY_NAME == "(empty name)"
+    assert cu.indices_to_name([newline], i2c, empty="") == ""
+    assert cu.indices_to_name([], i2c) == cu.EMPTY_NAME
+    assert ", ".join(cu.indices_to_name(ix, i2c) for ix in ([13, 5, 9, 0], [0], [1, 0])) == \
+        "Mei, (empty name), A"
+    cu.print_sample([newline], i2c)
+    assert capsys.readouterr().out == "(empty name)\n"

@@ -352,9 +352,20 @@ def get_initial_loss(vocab_size, seq_length):
     return -np.log(1.0 / vocab_size) * seq_length
 
 
-def indices_to_name(sample_ix, ix_to_char):
-    """The name spelled by a list of indices, without its newline, capitalised."""
+EMPTY_NAME = "(empty name)"
+
+
+def indices_to_name(sample_ix, ix_to_char, empty=EMPTY_NAME):
+    """The name spelled by a list of indices, without its newline, capitalised.
+
+    A sample that is only the newline (the model ended the name before any
+    letter) spells nothing; it is returned as ``empty`` (default
+    ``"(empty name)"``) so that it stays visible in a printed list of names.
+    Pass ``empty=""`` for the bare spelling.
+    """
     text = "".join(ix_to_char[int(ix)] for ix in sample_ix).rstrip("\n")
+    if not text:
+        return empty
     return text[:1].upper() + text[1:]
 
 
