@@ -8,6 +8,7 @@ from check_utils import check_gradients, rel_error
 
 # --- the corpus and the vocabulary ---------------------------------------------
 
+
 def test_shipped_corpus_has_enough_distinct_names():
     lines = cu.DEFAULT_CORPUS.read_text(encoding="ascii").splitlines()
     assert len(lines) >= 1000
@@ -24,15 +25,18 @@ def test_loader_accepts_any_file_and_tolerates_whitespace(tmp_path):
     assert cu.load_names(path) == ["zuul", "anzu", "mei"]
 
 
-@pytest.mark.parametrize("content,message", [
-    ("", "holds no names"),
-    ("\n\n", "holds no names"),
-    ("Anzu\n\nMei\n", "line 2: blank line"),
-    ("Anzu\nT-rex\n", "line 2: 'T-rex' contains '-'"),
-    ("Anzu\nTyranno saurus\n", "contains ' '"),
-    ("Anzu\nCaf\u00e9saurus\n", "ASCII letters"),
-    ("Anzu\nDino2\n", "contains '2'"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("", "holds no names"),
+        ("\n\n", "holds no names"),
+        ("Anzu\n\nMei\n", "line 2: blank line"),
+        ("Anzu\nT-rex\n", "line 2: 'T-rex' contains '-'"),
+        ("Anzu\nTyranno saurus\n", "contains ' '"),
+        ("Anzu\nCaf\u00e9saurus\n", "ASCII letters"),
+        ("Anzu\nDino2\n", "contains '2'"),
+    ],
+)
 def test_loader_rejects_malformed_files_with_a_clear_message(tmp_path, content, message):
     path = tmp_path / "names.txt"
     path.write_text(content, encoding="utf-8")
@@ -79,6 +83,7 @@ def test_name_to_example_shifts_by_one():
 
 # --- the model -------------------------------------------------------------------
 
+
 def _params(seed, n_a, n_x, scale=0.5):
     p = cu.initialize_parameters(n_a, n_x, n_x, seed=seed, scale=scale)
     rng = np.random.default_rng(seed + 100)
@@ -101,17 +106,25 @@ def _loop_forward(X, Y, a0, p):
 def test_initialize_parameters_shapes_and_scale():
     p = cu.initialize_parameters(50, 27, 27, seed=3)
     assert {k: v.shape for k, v in p.items()} == {
-        "Wax": (50, 27), "Waa": (50, 50), "Wya": (27, 50), "b": (50, 1), "by": (27, 1)}
+        "Wax": (50, 27),
+        "Waa": (50, 50),
+        "Wya": (27, 50),
+        "b": (50, 1),
+        "by": (27, 1),
+    }
     assert np.all(p["b"] == 0) and np.all(p["by"] == 0)
     assert 0.005 < p["Waa"].std() < 0.015
     np.testing.assert_array_equal(p["Wax"], cu.initialize_parameters(50, 27, 27, seed=3)["Wax"])
 
 
-@pytest.mark.parametrize("seed,n_a,n_x,X", [
-    (0, 6, 5, [None, 3, 1, 4, 1]),
-    (1, 4, 7, [None]),
-    (2, 9, 4, [2, 2, 3, 0, 1, 3, 2]),
-])
+@pytest.mark.parametrize(
+    "seed,n_a,n_x,X",
+    [
+        (0, 6, 5, [None, 3, 1, 4, 1]),
+        (1, 4, 7, [None]),
+        (2, 9, 4, [2, 2, 3, 0, 1, 3, 2]),
+    ],
+)
 def test_sequence_forward_matches_the_step_loop(seed, n_a, n_x, X):
     p = _params(seed, n_a, n_x)
     Y = [(i or 0) % n_x for i in X[1:]] + [0]
@@ -133,10 +146,10 @@ def test_step_backward_matches_sequence_backward():
     acc = {k: np.zeros_like(p[k[1:]]) for k in grads}
     da_next = np.zeros((5, 1))
     for t in reversed(range(len(X))):
-        dy = y_hat[:, t:t + 1].copy()
+        dy = y_hat[:, t : t + 1].copy()
         dy[Y[t]] -= 1
-        a_prev = a0 if t == 0 else a_all[:, t - 1:t]
-        da_next = cu.rnn_step_backward(dy, acc, p, cu.one_hot(X[t], 6), a_all[:, t:t + 1], a_prev, da_next)
+        a_prev = a0 if t == 0 else a_all[:, t - 1 : t]
+        da_next = cu.rnn_step_backward(dy, acc, p, cu.one_hot(X[t], 6), a_all[:, t : t + 1], a_prev, da_next)
     for k in grads:
         assert rel_error(grads[k], acc[k]) < 1e-12, k
     np.testing.assert_array_equal(a, a_all)
@@ -153,23 +166,21 @@ def test_backward_passes_a_numerical_gradient_check(seed, X):
     a0 = np.random.default_rng(seed).standard_normal((n_a, 1)) * 0.5
     _, cache = cu.rnn_forward(X, Y, a0, p)
     grads, _ = cu.rnn_backward(X, Y, p, cache)
-    errors = check_gradients(lambda: cu.rnn_forward(X, Y, a0, p)[0], p,
-                             {k: grads["d" + k] for k in p}, verbose=False)
+    errors = check_gradients(lambda: cu.rnn_forward(X, Y, a0, p)[0], p, {k: grads["d" + k] for k in p}, verbose=False)
     assert max(errors.values()) < 1e-7
     # the step backward passes the same check on its own (one step, loss at t = 0)
     x = cu.one_hot(2, n_x)
 
     def step_loss():
         a, y = cu.rnn_step_forward(p, a0, x)
-        return -np.log(y[3, 0]) + float(np.sum(a * 0.7))   # a second path into a, like da_next
+        return -np.log(y[3, 0]) + float(np.sum(a * 0.7))  # a second path into a, like da_next
 
     a, y = cu.rnn_step_forward(p, a0, x)
     dy = y.copy()
     dy[3] -= 1
     acc = {"d" + k: np.zeros_like(v) for k, v in p.items()}
     da_prev = cu.rnn_step_backward(dy, acc, p, x, a, a0, np.full((n_a, 1), 0.7))
-    check_gradients(step_loss, {**p, "a_prev": a0}, {**{k: acc["d" + k] for k in p}, "a_prev": da_prev},
-                    verbose=False)
+    check_gradients(step_loss, {**p, "a_prev": a0}, {**{k: acc["d" + k] for k in p}, "a_prev": da_prev}, verbose=False)
 
 
 def test_update_is_in_place_gradient_descent():
@@ -185,8 +196,13 @@ def test_update_is_in_place_gradient_descent():
 
 
 def test_gradient_norm_smooth_and_initial_loss():
-    g = {"dWax": np.full((2, 2), 1.0), "dWaa": np.zeros((2, 2)), "dWya": np.zeros((3, 2)),
-         "db": np.zeros((2, 1)), "dby": np.array([[3.0], [0.0], [0.0]])}
+    g = {
+        "dWax": np.full((2, 2), 1.0),
+        "dWaa": np.zeros((2, 2)),
+        "dWya": np.zeros((3, 2)),
+        "db": np.zeros((2, 1)),
+        "dby": np.array([[3.0], [0.0], [0.0]]),
+    }
     assert cu.gradient_norm(g) == pytest.approx(np.sqrt(13))
     assert cu.smooth(10.0, 0.0) == pytest.approx(9.99)
     assert cu.get_initial_loss(27, 7) == pytest.approx(7 * np.log(27))
@@ -221,7 +237,6 @@ def test_an_empty_sampled_name_stays_visible(capsys):
     assert cu.indices_to_name([newline], i2c) == cu.EMPTY_NAME == "(empty name)"
     assert cu.indices_to_name([newline], i2c, empty="") == ""
     assert cu.indices_to_name([], i2c) == cu.EMPTY_NAME
-    assert ", ".join(cu.indices_to_name(ix, i2c) for ix in ([13, 5, 9, 0], [0], [1, 0])) == \
-        "Mei, (empty name), A"
+    assert ", ".join(cu.indices_to_name(ix, i2c) for ix in ([13, 5, 9, 0], [0], [1, 0])) == "Mei, (empty name), A"
     cu.print_sample([newline], i2c)
     assert capsys.readouterr().out == "(empty name)\n"

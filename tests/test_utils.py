@@ -18,6 +18,7 @@ from check_utils import (
 
 # --- rnn_utils ---------------------------------------------------------------
 
+
 def test_softmax_columns_are_distributions_and_stable():
     z = np.array([[1000.0, -5.0], [1001.0, -6.0], [999.0, -7.0]])
     p = rnn_utils.softmax(z)
@@ -45,14 +46,21 @@ def test_derivatives_through_outputs():
 def test_seeded_examples_draw_in_the_documented_order():
     xt, a_prev, p = rnn_utils.rnn_cell_example(seed=1)
     np.random.seed(1)
-    expect = [np.random.randn(3, 10), np.random.randn(5, 10), np.random.randn(5, 5),
-              np.random.randn(5, 3), np.random.randn(2, 5), np.random.randn(5, 1), np.random.randn(2, 1)]
+    expect = [
+        np.random.randn(3, 10),
+        np.random.randn(5, 10),
+        np.random.randn(5, 5),
+        np.random.randn(5, 3),
+        np.random.randn(2, 5),
+        np.random.randn(5, 1),
+        np.random.randn(2, 1),
+    ]
     for got, want in zip([xt, a_prev, p["Waa"], p["Wax"], p["Wya"], p["ba"], p["by"]], expect):
         np.testing.assert_array_equal(got, want)
     x, a0, p = rnn_utils.lstm_sequence_example(seed=1)
     np.random.seed(1)
     expect = [np.random.randn(3, 10, 7), np.random.randn(5, 10)]
-    for g in "fioc":
+    for _ in "fioc":
         expect += [np.random.randn(5, 8), np.random.randn(5, 1)]
     expect += [np.random.randn(2, 5), np.random.randn(2, 1)]
     got = [x, a0] + [p[k + g] for g in "fioc" for k in ("W", "b")] + [p["Wy"], p["by"]]
@@ -63,12 +71,18 @@ def test_seeded_examples_draw_in_the_documented_order():
 def test_initialisers_shapes():
     p = rnn_utils.initialize_rnn_parameters(4, 6, 3)
     assert {k: v.shape for k, v in p.items()} == {
-        "Wax": (6, 4), "Waa": (6, 6), "Wya": (3, 6), "ba": (6, 1), "by": (3, 1)}
+        "Wax": (6, 4),
+        "Waa": (6, 6),
+        "Wya": (3, 6),
+        "ba": (6, 1),
+        "by": (3, 1),
+    }
     q = rnn_utils.initialize_lstm_parameters(4, 6, 3)
     assert q["Wf"].shape == (6, 10) and q["Wy"].shape == (3, 6) and np.all(q["bf"] == 1.0)
 
 
 # --- check_utils ---------------------------------------------------------------
+
 
 def test_check_shape_message_names_both_shapes():
     with pytest.raises(CheckFailure, match=r"a_next has shape \(10, 5\), expected \(5, 10\)"):
@@ -149,6 +163,7 @@ def _tanh_layer(seed=0):
 
     def loss():
         return np.sum(np.tanh(W @ x) * dout)
+
     g = (1 - np.tanh(W @ x) ** 2) * dout
     return W, x, loss, {"W": g @ x.T, "x": W.T @ g}
 
@@ -187,22 +202,68 @@ def test_module_exports_exist():
 
 # --- the cell pictures of rnn_utils ------------------------------------------
 
+
 def _figure_text(fig):
     return "\n".join(t.get_text() for ax in fig.axes for t in ax.texts)
 
 
-@pytest.mark.parametrize("draw, labels", [
-    ("draw_rnn_cell", ["a_prev", "xt", "Waa", "Wax", "ba", "tanh", "a_next", "Wya", "by",
-                       "softmax", "yt_pred"]),
-    ("draw_lstm_cell", ["c_prev", "c_next", "a_prev", "a_next", "xt", "[a_prev; xt]",
-                        "Wf, bf", "Wi, bi", "Wc, bc", "Wo, bo", "ft", "it", "cct", "ot",
-                        "Wy, by", "yt_pred"]),
-    ("draw_lstm_cell_backward", ["da_next", "dc_next", "da_prev", "dc_prev", "dxt", "dc",
-                                 "dft", "dit", "dcct", "dot", "dzf", "dzi", "dzc", "dzo",
-                                 "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"]),
-])
+@pytest.mark.parametrize(
+    "draw, labels",
+    [
+        ("draw_rnn_cell", ["a_prev", "xt", "Waa", "Wax", "ba", "tanh", "a_next", "Wya", "by", "softmax", "yt_pred"]),
+        (
+            "draw_lstm_cell",
+            [
+                "c_prev",
+                "c_next",
+                "a_prev",
+                "a_next",
+                "xt",
+                "[a_prev; xt]",
+                "Wf, bf",
+                "Wi, bi",
+                "Wc, bc",
+                "Wo, bo",
+                "ft",
+                "it",
+                "cct",
+                "ot",
+                "Wy, by",
+                "yt_pred",
+            ],
+        ),
+        (
+            "draw_lstm_cell_backward",
+            [
+                "da_next",
+                "dc_next",
+                "da_prev",
+                "dc_prev",
+                "dxt",
+                "dc",
+                "dft",
+                "dit",
+                "dcct",
+                "dot",
+                "dzf",
+                "dzi",
+                "dzc",
+                "dzo",
+                "dWf",
+                "dbf",
+                "dWi",
+                "dbi",
+                "dWc",
+                "dbc",
+                "dWo",
+                "dbo",
+            ],
+        ),
+    ],
+)
 def test_cell_pictures_carry_the_course_names(draw, labels):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -213,6 +274,6 @@ def test_cell_pictures_carry_the_course_names(draw, labels):
         words = _figure_text(fig)
         missing = [label for label in labels if label not in words]
         assert not missing, f"{draw} lacks the labels {missing}"
-        fig.canvas.draw()   # renders (the mathtext labels parse) without a network or a display
+        fig.canvas.draw()  # renders (the mathtext labels parse) without a network or a display
     finally:
         plt.close(fig)

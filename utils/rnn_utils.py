@@ -78,7 +78,7 @@ def sigmoid_derivative(s):
 
 def tanh_derivative(t):
     """Derivative of tanh expressed through its output ``t = tanh(z)``."""
-    return 1.0 - t ** 2
+    return 1.0 - t**2
 
 
 def initialize_rnn_parameters(n_x, n_a, n_y, seed=1, scale=0.01):
@@ -129,9 +129,9 @@ def initialize_lstm_parameters(n_x, n_a, n_y, seed=1, scale=0.1, forget_bias=1.0
 # They use numpy's legacy global generator because the published figures do.
 # ---------------------------------------------------------------------------
 
+
 def _rnn_params(n_x, n_a, n_y, order):
-    shapes = {"Waa": (n_a, n_a), "Wax": (n_a, n_x), "Wya": (n_y, n_a),
-              "ba": (n_a, 1), "by": (n_y, 1)}
+    shapes = {"Waa": (n_a, n_a), "Wax": (n_a, n_x), "Wya": (n_y, n_a), "ba": (n_a, 1), "by": (n_y, 1)}
     return {name: np.random.randn(*shapes[name]) for name in order}
 
 
@@ -200,6 +200,7 @@ def lstm_sequence_example(seed=1, n_x=3, n_a=5, n_y=2, m=10, T_x=7):
 # Pictures shared by the notebooks and the companion labs.
 # ---------------------------------------------------------------------------
 
+
 def plot_unrolled_rnn(T_x=4, ax=None):
     """Draw an RNN unrolled over ``T_x`` time steps: inputs, cells, outputs, state arrows."""
     import matplotlib.pyplot as plt
@@ -210,8 +211,7 @@ def plot_unrolled_rnn(T_x=4, ax=None):
     arrow = dict(arrowstyle="-|>", mutation_scale=14, lw=1.4, color="0.25")
 
     def box(x, y, text, color):
-        ax.add_patch(FancyBboxPatch((x - 0.42, y - 0.3), 0.84, 0.6,
-                                    boxstyle="round,pad=0.04", fc=color, ec="0.2"))
+        ax.add_patch(FancyBboxPatch((x - 0.42, y - 0.3), 0.84, 0.6, boxstyle="round,pad=0.04", fc=color, ec="0.2"))
         ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
     gap = 1.7  # distance between two cells
@@ -226,8 +226,14 @@ def plot_unrolled_rnn(T_x=4, ax=None):
         ax.add_patch(FancyArrowPatch((x - gap + (0.2 if t == 1 else 0.44), 1), (x - 0.44, 1), **arrow))
         if t < T_x:
             ax.text(x + gap / 2, 1.12, rf"$a^{{\langle {t} \rangle}}$", ha="center", fontsize=11)
-    ax.text((T_x + 1) * gap / 2, -0.75, "the same parameters Wax, Waa, Wya, ba, by at every step",
-            ha="center", fontsize=10, style="italic")
+    ax.text(
+        (T_x + 1) * gap / 2,
+        -0.75,
+        "the same parameters Wax, Waa, Wya, ba, by at every step",
+        ha="center",
+        fontsize=10,
+        style="italic",
+    )
     ax.set_xlim(-0.4, T_x * gap + 0.6)
     ax.set_ylim(-1.0, 2.6)
     ax.set_aspect("equal")
@@ -252,6 +258,7 @@ def plot_hidden_states(a, example=0, ax=None, title="Hidden state over time"):
 # ---------------------------------------------------------------------------
 # Pictures for the LSTM and backpropagation assignments (02, 03).
 # ---------------------------------------------------------------------------
+
 
 def plot_lstm_gates(caches, example=0, title="Inside an LSTM", figsize=(9, 7)):
     """Heatmaps of the four gates and the cell state of an LSTM over time.
@@ -281,8 +288,7 @@ def plot_lstm_gates(caches, example=0, title="Inside an LSTM", figsize=(9, 7)):
         if vrange is None:
             bound = max(float(np.max(np.abs(values))), 1e-12)
             vrange = (-bound, bound)
-        img = ax.imshow(values, aspect="auto", cmap=cmap, vmin=vrange[0], vmax=vrange[1],
-                        interpolation="nearest")
+        img = ax.imshow(values, aspect="auto", cmap=cmap, vmin=vrange[0], vmax=vrange[1], interpolation="nearest")
         ax.set_ylabel("unit")
         ax.set_title(label, fontsize=10, loc="left")
         fig.colorbar(img, ax=ax, pad=0.01)
@@ -292,8 +298,13 @@ def plot_lstm_gates(caches, example=0, title="Inside an LSTM", figsize=(9, 7)):
     return fig
 
 
-def plot_gradient_norms(curves, ax=None, title="How far back does the gradient reach?",
-                        xlabel="distance in time steps", ylabel="gradient norm"):
+def plot_gradient_norms(
+    curves,
+    ax=None,
+    title="How far back does the gradient reach?",
+    xlabel="distance in time steps",
+    ylabel="gradient norm",
+):
     """Gradient norms against the distance in time, on a logarithmic scale.
 
     Arguments:
@@ -326,8 +337,15 @@ def plot_gradient_norms(curves, ax=None, title="How far back does the gradient r
 
 __all__ += ["draw_rnn_cell", "draw_lstm_cell", "draw_lstm_cell_backward"]
 
-_CELL_COLOURS = {"cell": "#f4f6f9", "weights": "#cfe3f7", "sigmoid": "#fde2c4",
-                 "tanh": "#d5efd5", "node": "white", "grad": "#fbe3e3", "param": "#e8dcf5"}
+_CELL_COLOURS = {
+    "cell": "#f4f6f9",
+    "weights": "#cfe3f7",
+    "sigmoid": "#fde2c4",
+    "tanh": "#d5efd5",
+    "node": "white",
+    "grad": "#fbe3e3",
+    "param": "#e8dcf5",
+}
 
 
 class _Sketch:
@@ -339,23 +357,44 @@ class _Sketch:
 
     def box(self, x, y, text, colour, w=1.0, h=0.62, fontsize=10, family=None):
         from matplotlib.patches import FancyBboxPatch
-        self.ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
-                                         fc=_CELL_COLOURS.get(colour, colour), ec="0.25", lw=1.1,
-                                         zorder=3))
-        self.ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4,
-                     family=family)
+
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.03",
+                fc=_CELL_COLOURS.get(colour, colour),
+                ec="0.25",
+                lw=1.1,
+                zorder=3,
+            )
+        )
+        self.ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4, family=family)
 
     def node(self, x, y, symbol, r=0.22):
         from matplotlib.patches import Circle
+
         self.ax.add_patch(Circle((x, y), r, fc="white", ec="0.25", lw=1.2, zorder=3))
         self.ax.text(x, y, symbol, ha="center", va="center", fontsize=13, zorder=4)
 
     def arrow(self, start, end, colour=None, lw=1.5, head=True, style="-"):
         from matplotlib.patches import FancyArrowPatch
-        self.ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>" if head else "-",
-                                          mutation_scale=13, lw=lw, linestyle=style,
-                                          color=colour or self.arrow_colour,
-                                          shrinkA=0, shrinkB=0, zorder=2))
+
+        self.ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>" if head else "-",
+                mutation_scale=13,
+                lw=lw,
+                linestyle=style,
+                color=colour or self.arrow_colour,
+                shrinkA=0,
+                shrinkB=0,
+                zorder=2,
+            )
+        )
 
     def path(self, points, colour=None, lw=1.5):
         """A polyline whose last segment ends in an arrow head."""
@@ -371,15 +410,26 @@ class _Sketch:
 
     def frame(self, x0, y0, x1, y1, title):
         from matplotlib.patches import FancyBboxPatch
-        self.ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0.1",
-                                         fc=_CELL_COLOURS["cell"], ec="0.55", lw=1.0, ls="--",
-                                         zorder=1))
-        self.label(x0 + 0.1, y1 - 0.05, title, fontsize=9, ha="left", va="top",
-                   colour="0.35", style="italic")
+
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                boxstyle="round,pad=0.1",
+                fc=_CELL_COLOURS["cell"],
+                ec="0.55",
+                lw=1.0,
+                ls="--",
+                zorder=1,
+            )
+        )
+        self.label(x0 + 0.1, y1 - 0.05, title, fontsize=9, ha="left", va="top", colour="0.35", style="italic")
 
 
 def _new_sketch(figsize, xlim, ylim, arrow_colour="0.2"):
     import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=figsize)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -427,17 +477,32 @@ def draw_rnn_cell():
     s.arrow((8.3, 5.66), (8.3, 6.55))
     s.code(9.35, 6.6, "yt_pred")
     s.label(10.45, 6.6, r"$\hat y^{\langle t \rangle}$", fontsize=12)
-    s.label(5.65, -1.55,
-            r"$a^{\langle t \rangle} = \tanh(W_{aa}\,a^{\langle t-1 \rangle} + W_{ax}\,x^{\langle t \rangle} + b_a)$,"
-            r"   $\hat y^{\langle t \rangle} = \mathrm{softmax}(W_{ya}\,a^{\langle t \rangle} + b_y)$", fontsize=11)
+    s.label(
+        5.65,
+        -1.55,
+        r"$a^{\langle t \rangle} = \tanh(W_{aa}\,a^{\langle t-1 \rangle} + W_{ax}\,x^{\langle t \rangle} + b_a)$,"
+        r"   $\hat y^{\langle t \rangle} = \mathrm{softmax}(W_{ya}\,a^{\langle t \rangle} + b_y)$",
+        fontsize=11,
+    )
     return fig
 
 
 def _lstm_geometry():
     """Shared coordinates of the forward LSTM picture (also used faintly by the backward one)."""
-    return {"mem": 6.5, "bus": 1.55, "gate": 2.75, "xf": 3.0, "xi": 4.45, "xc": 6.1, "xo": 7.75,
-            "mul_u": (5.3, 4.55), "plus": (5.3, 6.5), "mul_f": (3.0, 6.5), "tanh_c": (9.2, 5.35),
-            "mul_o": (9.2, 3.95)}
+    return {
+        "mem": 6.5,
+        "bus": 1.55,
+        "gate": 2.75,
+        "xf": 3.0,
+        "xi": 4.45,
+        "xc": 6.1,
+        "xo": 7.75,
+        "mul_u": (5.3, 4.55),
+        "plus": (5.3, 6.5),
+        "mul_f": (3.0, 6.5),
+        "tanh_c": (9.2, 5.35),
+        "mul_o": (9.2, 3.95),
+    }
 
 
 def draw_lstm_cell():
@@ -470,8 +535,12 @@ def draw_lstm_cell():
     s.arrow((1.8, -0.45), (1.8, bus), head=False)
     s.arrow((1.8, bus), (g["xo"], bus), head=False, lw=2.0)
     s.code(4.8, bus - 0.45, "[a_prev; xt]", fontsize=9, colour="0.3")
-    gates = [("xf", "σ", "Wf, bf", "sigmoid", "ft"), ("xi", "σ", "Wi, bi", "sigmoid", "it"),
-             ("xc", "tanh", "Wc, bc", "tanh", "cct"), ("xo", "σ", "Wo, bo", "sigmoid", "ot")]
+    gates = [
+        ("xf", "σ", "Wf, bf", "sigmoid", "ft"),
+        ("xi", "σ", "Wi, bi", "sigmoid", "it"),
+        ("xc", "tanh", "Wc, bc", "tanh", "cct"),
+        ("xo", "σ", "Wo, bo", "sigmoid", "ot"),
+    ]
     for key, fn, weights, colour, _ in gates:
         x = g[key]
         s.arrow((x, bus), (x, gate - 0.4))
@@ -502,8 +571,14 @@ def draw_lstm_cell():
     s.path([(10.2, 2.75), (10.2, 3.6), (11.9, 3.6)])
     s.code(12.9, 3.85, "yt_pred")
     s.label(12.9, 3.3, r"$\hat y^{\langle t \rangle}$", fontsize=12)
-    s.label(6.4, -1.3, "σ and tanh boxes apply their function to W @ [a_prev; xt] + b with their own "
-            "weights;  × and + act element by element", fontsize=9, colour="0.3")
+    s.label(
+        6.4,
+        -1.3,
+        "σ and tanh boxes apply their function to W @ [a_prev; xt] + b with their own "
+        "weights;  × and + act element by element",
+        fontsize=9,
+        colour="0.3",
+    )
     return fig
 
 
@@ -536,8 +611,7 @@ def draw_lstm_cell_backward():
     s.code((x_dc + x_br) / 2, top + 0.25, "dc", fontsize=10, colour=red)
     s.arrow((x_dc, top), (x_dc, rows["c"]), head=False)
     # step 2: through c_next = ft * c_prev + it * cct (and the output gate of step 1)
-    products = [("top", "× ft"), ("f", "× c_prev"), ("i", "× cct"), ("c", "× it"),
-                ("o", "× tanh(c_next)")]
+    products = [("top", "× ft"), ("f", "× c_prev"), ("i", "× cct"), ("c", "× it"), ("o", "× tanh(c_next)")]
     for row, text in products:
         y = top if row == "top" else rows[row]
         if row in "fic":
@@ -555,16 +629,36 @@ def draw_lstm_cell_backward():
         s.box(x_act, y, acts[gname], "grad", w=1.75, h=0.55, fontsize=8.5)
         s.arrow((x_act - 0.875, y), (x_par + 1.45, y))
         s.code((x_act - 0.875 + x_par + 1.45) / 2, y + 0.25, f"dz{gname}", fontsize=9, colour=red)
-        s.box(x_par, y, f"dW{gname} = dz{gname} @ v.T\ndb{gname} = dz{gname}.sum(axis=1)", "param",
-              w=2.9, h=0.75, fontsize=7.5, family="monospace")
+        s.box(
+            x_par,
+            y,
+            f"dW{gname} = dz{gname} @ v.T\ndb{gname} = dz{gname}.sum(axis=1)",
+            "param",
+            w=2.9,
+            h=0.75,
+            fontsize=7.5,
+            family="monospace",
+        )
         s.arrow((x_par - 1.45, y), (x_bus, y), head=False)
-    s.label(x_par + 3.0, 1.85, "weight gradients of this step (lstm_backward sums them over the steps)",
-            fontsize=8, colour="0.3")
+    s.label(
+        x_par + 3.0,
+        1.85,
+        "weight gradients of this step (lstm_backward sums them over the steps)",
+        fontsize=8,
+        colour="0.3",
+    )
     # dv = sum of W.T @ dz, split into da_prev (first n_a rows) and dxt (last n_x rows)
     s.arrow((x_bus, rows["f"]), (x_bus, 1.0 + 0.22))
     s.node(x_bus, 1.0, "+")
-    s.label(x_bus - 0.1, 3.2, "Wf.T @ dzf\n+ Wi.T @ dzi\n+ Wc.T @ dzc\n+ Wo.T @ dzo", fontsize=8,
-            ha="right", colour="0.3", family="monospace")
+    s.label(
+        x_bus - 0.1,
+        3.2,
+        "Wf.T @ dzf\n+ Wi.T @ dzi\n+ Wc.T @ dzc\n+ Wo.T @ dzo",
+        fontsize=8,
+        ha="right",
+        colour="0.3",
+        family="monospace",
+    )
     s.arrow((x_bus - 0.22, 1.0), (1.6, 1.0))
     s.code((x_bus + 1.6) / 2 - 0.05, 1.22, "dv", fontsize=9, colour=red)
     s.ax.plot([1.6], [1.0], "o", color=red, ms=4, zorder=4)
@@ -574,6 +668,11 @@ def draw_lstm_cell_backward():
     s.arrow((1.6, 1.0), (1.6, -0.55))
     s.code(1.6, -0.85, "dxt")
     s.label(2.25, -0.85, "= dv[n_a:]", fontsize=8, colour="0.3", family="monospace", ha="left")
-    s.label(7.6, -1.25, "red arrows: gradients flowing backwards;  pink boxes multiply element by "
-            "element;  v = [a_prev; xt]", fontsize=9, colour="0.3")
+    s.label(
+        7.6,
+        -1.25,
+        "red arrows: gradients flowing backwards;  pink boxes multiply element by element;  v = [a_prev; xt]",
+        fontsize=9,
+        colour="0.3",
+    )
     return fig

@@ -104,8 +104,10 @@ class GuardedExecute(Execute):
             self._cleanup_sandbox(box)
             removed = remove_new_files(workdir, before, keep)
             if removed:
-                self.log.warning("Removed what the submission's code left beside the notebook "
-                                 "(never passed on in feedback): %s", ", ".join(removed[:10]))
+                self.log.warning(
+                    "Removed what the submission's code left beside the notebook (never passed on in feedback): %s",
+                    ", ".join(removed[:10]),
+                )
         verdict = self.verdict(guards)
         if verdict["status"] == "tampered":
             self.log.error("Integrity check failed for %s: %s", workdir, verdict["problems"][0])

@@ -61,6 +61,7 @@ GRADIENT_NAMES = ("dWax", "dWaa", "dWya", "db", "dby")
 # Data
 # ---------------------------------------------------------------------------
 
+
 def load_names(path=None):
     """Read a corpus of names, one per line, and return them lower-cased.
 
@@ -84,8 +85,7 @@ def load_names(path=None):
     """
     path = DEFAULT_CORPUS if path is None else Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"corpus file not found: {path} "
-                                "(expected a text file with one name per line)")
+        raise FileNotFoundError(f"corpus file not found: {path} (expected a text file with one name per line)")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -100,8 +100,9 @@ def load_names(path=None):
             raise ValueError(f"{path}, line {number}: blank line (expected one name per line)")
         bad = [ch for ch in name if not (ch.isascii() and ch.isalpha())]
         if bad:
-            raise ValueError(f"{path}, line {number}: {name!r} contains {bad[0]!r}; "
-                             "names may only use the ASCII letters a-z and A-Z")
+            raise ValueError(
+                f"{path}, line {number}: {name!r} contains {bad[0]!r}; names may only use the ASCII letters a-z and A-Z"
+            )
         name = name.lower()
         if name not in seen:
             seen.add(name)
@@ -168,6 +169,7 @@ def one_hot(ix, size):
 # The model
 # ---------------------------------------------------------------------------
 
+
 def initialize_parameters(n_a, n_x, n_y, seed=1, scale=0.01):
     """Small random weights and zero biases.
 
@@ -219,10 +221,10 @@ def rnn_step_backward(dy, gradients, parameters, x, a, a_prev, da_next):
     Returns:
     da_prev -- gradient with respect to a_prev, shape (n_a, 1)
     """
-    gradients["dWya"] += dy @ a.T                     # output layer
+    gradients["dWya"] += dy @ a.T  # output layer
     gradients["dby"] += dy
-    da = parameters["Wya"].T @ dy + da_next           # both paths into a: output and future
-    dz = (1.0 - a * a) * da                           # backprop through tanh, (n_a, 1)
+    da = parameters["Wya"].T @ dy + da_next  # both paths into a: output and future
+    dz = (1.0 - a * a) * da  # backprop through tanh, (n_a, 1)
     gradients["db"] += dz
     gradients["dWax"] += dz @ x.T
     gradients["dWaa"] += dz @ a_prev.T
@@ -259,14 +261,14 @@ def rnn_forward(X, Y, a0, parameters):
         raise ValueError(f"X and Y must have the same length, got {T_x} and {len(Y)}")
     ix = _as_indices(X, n_x)
     # Wax @ one_hot(i) is column i of Wax; the zero input contributes nothing.
-    xw = Wax[:, np.maximum(ix, 0)] + b                # (n_a, T_x)
+    xw = Wax[:, np.maximum(ix, 0)] + b  # (n_a, T_x)
     xw[:, ix < 0] = b
     a = np.empty((n_a, T_x))
     h = a0[:, 0]
-    for t in range(T_x):                              # the recurrence is sequential
+    for t in range(T_x):  # the recurrence is sequential
         h = np.tanh(xw[:, t] + Waa @ h)
         a[:, t] = h
-    z = Wya @ a + by                                  # every output at once, (n_y, T_x)
+    z = Wya @ a + by  # every output at once, (n_y, T_x)
     z -= z.max(axis=0, keepdims=True)
     e = np.exp(z)
     s = e.sum(axis=0, keepdims=True)
@@ -294,16 +296,16 @@ def rnn_backward(X, Y, parameters, cache):
     n_a, n_x = parameters["Wax"].shape
     T_x = a.shape[1]
     ix = _as_indices(X, n_x)
-    dy = y_hat.copy()                                 # softmax + cross-entropy: y_hat - one_hot(Y)
+    dy = y_hat.copy()  # softmax + cross-entropy: y_hat - one_hot(Y)
     dy[np.asarray(Y, dtype=np.intp), np.arange(T_x)] -= 1.0
     gradients = {"dWya": dy @ a.T, "dby": dy.sum(axis=1, keepdims=True)}
-    da_out = Wya.T @ dy                               # gradient reaching each a from its output
+    da_out = Wya.T @ dy  # gradient reaching each a from its output
     dz = np.empty((n_a, T_x))
     da_next = np.zeros(n_a)
     one_minus_a2 = 1.0 - a * a
     WaaT = Waa.T
-    for t in range(T_x - 1, -1, -1):                  # backwards through time
-        dz[:, t] = one_minus_a2[:, t] * (da_out[:, t] + da_next)   # through tanh
+    for t in range(T_x - 1, -1, -1):  # backwards through time
+        dz[:, t] = one_minus_a2[:, t] * (da_out[:, t] + da_next)  # through tanh
         da_next = WaaT @ dz[:, t]
     a_prev = np.empty((n_a, T_x))
     a_prev[:, 0] = a0[:, 0]
@@ -312,7 +314,7 @@ def rnn_backward(X, Y, parameters, cache):
     gradients["db"] = dz.sum(axis=1, keepdims=True)
     dWax = np.zeros((n_a, n_x))
     keep = ix >= 0
-    np.add.at(dWax.T, ix[keep], dz[:, keep].T)        # dz @ one_hot(X).T, without the zeros
+    np.add.at(dWax.T, ix[keep], dz[:, keep].T)  # dz @ one_hot(X).T, without the zeros
     gradients["dWax"] = dWax
     return {k: gradients[k] for k in GRADIENT_NAMES}, a
 
@@ -341,6 +343,7 @@ def gradient_norm(gradients):
 # ---------------------------------------------------------------------------
 # Training bookkeeping, sampling output and evaluation
 # ---------------------------------------------------------------------------
+
 
 def smooth(loss, cur_loss):
     """Exponential moving average of the loss: ``0.999 * loss + 0.001 * cur_loss``."""
