@@ -97,9 +97,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback: hidden test regions are removed from what the student sees.
+# Feedback: hidden test regions are removed from what the student sees, and
+# nothing the grading kernel printed, displayed or raised is kept: a test cell
+# shows its points and verdict (course text), every other cell the outputs of
+# the notebook as the student submitted it (rnn_course/preprocessors/safe_feedback.py).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "rnn_course.preprocessors.SafeFeedback",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -46,6 +46,39 @@ def _prepend(course, gid, code):
     return layout.fill(_release(course), {**ans, gid: code + "\n" + ans[gid]})
 
 
+def _append(course, gid, code):
+    ans = _answers(course)
+    return layout.fill(_release(course), {**ans, gid: ans[gid] + "\n" + code})
+
+
+# A correct rnn_cell_forward wrapped so that every call, hidden tests included,
+# sends the text of the running cell (In[-1], the hidden test's source) out
+# through one channel: printed, warned, displayed, or base64-encoded into a
+# stash that a cell added at the end prints; or an error whose *type name* is
+# made of it.
+LEAK_CHANNELS = {
+    "leak-print": "print(_cell())",
+    "leak-warn": "import warnings; warnings.warn(_cell())",
+    "leak-display": "from IPython.display import display, HTML; display(HTML('<pre>' + _cell() + '</pre>'))",
+    "leak-stash": "import base64; _STASH.append(base64.b64encode(_cell().encode()).decode())",
+}
+
+
+def _leaking(course, channel):
+    code = (
+        "_STASH = []\n"
+        "_original_cell_forward = rnn_cell_forward\n"
+        "def _cell():\n"
+        "    return get_ipython().user_ns['In'][-1]\n"
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        f"    {channel}\n"
+        "    return _original_cell_forward(xt, a_prev, parameters)\n"
+    )
+    nb = _append(course, "rnn_cell_forward", code)
+    nb.cells.append(nbformat.v4.new_code_cell("print('STASH', _STASH)"))
+    return nb
+
+
 def _copy_cell(cell):
     import uuid
 
@@ -121,6 +154,13 @@ def build_cases(course):
         "open('.course_integrity.json', 'w').write('{\"status\": \"ok\", \"problems\": []}')\n"
     )
     cases["writes-beside"] = (_prepend(course, "rnn_forward", steal), {})
+    for student, channel in LEAK_CHANNELS.items():
+        cases[student] = (_leaking(course, channel), {})
+    name = "re.sub('[^A-Za-z0-9_]', '_', _cell())[:2000] or 'E'"
+    cases["leak-error-name"] = (
+        _leaking(course, f"import re; raise type({name}, (Exception,), {{}})(_cell())"),
+        {},
+    )
     deleted = nbformat.from_dict(ref)
     deleted.cells = [c for c in deleted.cells if not _is_test(c)]
     cases["deleted-tests"] = (deleted, {})
@@ -322,6 +362,41 @@ def test_files_written_beside_the_notebook_never_reach_feedback(bad):
     secrets = hidden_fragments(layout.source_notebook(A, bad.course), _release(bad.course))
     text = "".join(p.read_text(errors="replace") for p in feedback.rglob("*") if p.is_file())
     assert not leaked(secrets, text)
+
+
+@pytest.mark.parametrize("student", [*LEAK_CHANNELS, "leak-error-name"])
+def test_what_the_grading_kernel_prints_never_reaches_feedback(bad, student):
+    """Printed, warned, displayed, stashed (base64) or raised: no hidden line in feedback, decoded or not."""
+    import base64
+    import binascii
+    import re
+
+    from leaks import hidden_fragments, html_text, leaked
+
+    r = bad.by[student]
+    if student != "leak-error-name":
+        assert _full(r), (r.problems, _cells(r))  # the channel costs nothing; the leak is what fails
+    secrets = hidden_fragments(layout.source_notebook(A, bad.course), _release(bad.course))
+    path = grading.feedback_path(bad.course, student, A)
+    raw = path.read_text(encoding="utf-8")
+    texts = [html_text(path), raw]
+    for blob in re.findall(r"[A-Za-z0-9+/=]{40,}", raw):
+        try:
+            texts.append(base64.b64decode(blob).decode("utf-8", "replace"))
+        except (binascii.Error, ValueError):
+            pass
+    found = [f for t in texts for f in leaked(secrets, t)]
+    assert not found, f"{student}: feedback carries hidden content: {found[:3]}"
+    assert "Passed" in html_text(path) or "Failed" in html_text(path)
+
+
+def test_the_leak_check_sees_a_leak(bad):
+    """The check above is not vacuous: the autograded notebook itself (instructor's side) holds the leak."""
+    from leaks import hidden_fragments, leaked
+
+    secrets = hidden_fragments(layout.source_notebook(A, bad.course), _release(bad.course))
+    graded = layout.notebook_path(bad.course, "autograded", A, "leak-print").read_text()
+    assert leaked(secrets, graded.replace("\\n", "\n"))
 
 
 def test_stripped_metadata_is_restored_from_the_source(bad):

@@ -17,6 +17,7 @@ import textwrap
 import time
 import types
 
+import nbformat
 import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -130,6 +131,63 @@ def test_a_deleted_test_cell_goes_back_after_the_nearest_earlier_cell():
     nb, _ = pre.add_missing_grade_cells(nb, {})
     assert [layout.grade_id(c) for c in nb.cells] == ["imports", "test_f", "g", "test_g"]
     assert "assert f() == 1" in nb.cells[1].source
+
+
+# --- SafeFeedback ---------------------------------------------------------------
+
+def _error(ename, evalue="x"):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[evalue])
+
+
+def _scored(cell, score):
+    cell.metadata["nbgrader"]["score"] = score
+    return cell
+
+
+def test_feedback_keeps_only_scores_verdicts_and_the_students_own_outputs(tmp_path):
+    from rnn_course.preprocessors import SafeFeedback
+
+    submitted = _notebook(
+        _graded("def f():\n    return 1", "f", solution=True),
+        new_code_cell("print('my own plot')"),
+        _graded("assert f() == 1", "test_f", points=2),
+    )
+    submitted.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="my own plot\n")]
+    submitted.cells[1].id = "own-cell"
+    folder = tmp_path / "submitted" / "ann" / "a1"
+    folder.mkdir(parents=True)
+    layout.write(submitted, folder / "nb.ipynb")
+
+    graded = nbformat.from_dict(submitted)
+    leak = nbformat.v4.new_output("stream", name="stdout", text="### BEGIN HIDDEN TESTS secret\n")
+    graded.cells[0].outputs = [leak]
+    graded.cells[1].outputs = [leak]
+    graded.cells[2].outputs = [leak, _error("Secret_hidden_name_as_type", "secret")]
+    _scored(graded.cells[2], 0)
+    hidden = _scored(_graded("assert f() == 1", "test_hidden", points=3), 3)
+    hidden.outputs = [leak]
+    graded.cells.append(hidden)
+    timed = _scored(_graded("while True: pass", "test_slow", points=1), 0)
+    timed.outputs = [_error("CellTimeoutError")]
+    graded.cells.append(timed)
+
+    pre = SafeFeedback()
+    pre.config.CourseDirectory.root = str(tmp_path)
+    nb, _ = pre.preprocess(graded, {"nbgrader": {"student": "ann", "assignment": "a1", "notebook": "nb"}})
+    text = json.dumps(nb)
+    assert "secret" not in text and "Secret" not in text
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].text == "my own plot\n"
+    assert nb.cells[2].outputs[0].text.startswith("Failed (an error): 0 of 2 points. Run this cell")
+    assert nb.cells[3].outputs[0].text == "Passed: 3 of 3 points.\n"
+    assert nb.cells[4].outputs[0].text.startswith("Failed (CellTimeoutError): 0 of 1 points. The cell ran longer")
+
+
+def test_only_builtin_and_course_error_names_are_shown():
+    from rnn_course.preprocessors.safe_feedback import safe_error_name
+
+    assert safe_error_name("ValueError") == "ValueError"
+    assert safe_error_name("CheckFailure") == "CheckFailure"
+    assert safe_error_name("def_rnn_cell_forward_xt_a_prev") == "an error"
 
 
 # --- the guard (in this process: the same code runs in the grading kernel) ----
