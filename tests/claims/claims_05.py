@@ -8,7 +8,7 @@ CLAIMS = [
     Claim(NB, r"section 7 measures\s+\$(\d\.\d)\$ for the one without the carried gradient",
           r"largest: (\d\.\d+)", "largest relative error of the gradient without the carried term",
           abs=0.05),
-    Claim(NB, r"held-out accuracy jumps from almost nothing to almost everything, here within\s+about (\d+) iterations",
+    Claim(NB, r"held-out accuracy jumps from almost nothing to almost everything, here\s+within\s+about (\d+) iterations",
           r"first at 90% or more after (\d+) iterations", "iterations until 90% held-out accuracy", abs=25),
     Claim(NB, r"more than\s+(\d+)% of the held-out pairs in section 5",
           r"held-out pairs added exactly right: \d+ of \d+ \(([\d.]+)%\)", "held-out exact sums after training",
