@@ -5,7 +5,7 @@ from claims import Claim
 NB = "source/05_binary_addition/05_binary_addition.ipynb"
 
 CLAIMS = [
-    Claim(NB, r"section 7 measures\s+\$(\d\.\d)\$ for the one without the carried gradient",
+    Claim(NB, r"section 7 measures\s+\$(\d\.\d)\$\s+for\s+the\s+one\s+without\s+the\s+carried\s+gradient",
           r"largest: (\d\.\d+)", "largest relative error of the gradient without the carried term",
           abs=0.05),
     Claim(NB, r"held-out accuracy jumps from almost nothing to almost everything, here\s+within\s+about (\d+) iterations",
