@@ -104,21 +104,45 @@ def _meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+_LOADING = []  # non-empty while a student's notebook is being loaded
+_BARS = {}
+
+
+def _quiet_bars():
+    """tqdm.auto's bar and trange, silent while a notebook loads and ordinary afterwards.
+
+    The loaded notebook binds the names at its import (``from tqdm.auto import
+    trange``) and keeps them: its functions, called later by the lab, must show
+    their bars then.
+    """
+    import tqdm.auto
+
+    if not _BARS:
+        base = tqdm.auto.tqdm
+
+        class Bar(base):
+            def __init__(self, *args, **kwargs):
+                if _LOADING:
+                    kwargs["disable"] = True
+                super().__init__(*args, **kwargs)
+
+        def bar_range(*args, **kwargs):
+            return Bar(range(*args), **kwargs)
+
+        _BARS.update(tqdm=Bar, trange=bar_range, original=(base, tqdm.auto.trange))
+    return _BARS
+
+
 @contextlib.contextmanager
 def _quietly():
-    """No printed text, no figure and the short training of grading mode while a notebook loads."""
+    """No text, figure or progress bar, and the short training of grading mode, while a notebook loads."""
     import matplotlib.pyplot as plt
     import tqdm.auto
-    import tqdm.std
 
-    class Silent(tqdm.std.tqdm):  # no progress bar (a widget would show in the lab)
-        def __init__(self, *args, **kwargs):
-            kwargs["disable"] = True
-            super().__init__(*args, **kwargs)
-
+    bars = _quiet_bars()
     saved_env, saved_show = os.environ.get("RNN_COURSE_GRADING"), plt.show
-    saved_bars = tqdm.auto.tqdm, tqdm.auto.trange
-    tqdm.auto.tqdm, tqdm.auto.trange = Silent, lambda *args, **kwargs: Silent(range(*args), **kwargs)
+    tqdm.auto.tqdm, tqdm.auto.trange = bars["tqdm"], bars["trange"]
+    _LOADING.append(True)
     os.environ["RNN_COURSE_GRADING"] = "1"
     plt.show = lambda *args, **kwargs: None
     was_interactive = plt.isinteractive()
@@ -129,7 +153,8 @@ def _quietly():
     finally:
         plt.close("all")
         plt.show = saved_show
-        tqdm.auto.tqdm, tqdm.auto.trange = saved_bars
+        _LOADING.pop()
+        tqdm.auto.tqdm, tqdm.auto.trange = bars["original"]
         if was_interactive:
             plt.ion()
         if saved_env is None:
