@@ -135,6 +135,7 @@ def test_a_deleted_test_cell_goes_back_after_the_nearest_earlier_cell():
 
 # --- SafeFeedback ---------------------------------------------------------------
 
+
 def _error(ename, evalue="x"):
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[evalue])
 

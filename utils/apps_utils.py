@@ -47,13 +47,14 @@ __all__ = [
 # 05_binary_addition
 # ---------------------------------------------------------------------------
 
+
 def addition_pairs(n_bits=8):
     """Every ordered pair (a, b) of non-negative integers whose sum fits in ``n_bits`` bits.
 
     Returns:
     a, b -- int64 arrays of the same length (32,896 pairs for 8 bits), sorted by a then b
     """
-    limit = 2 ** n_bits
+    limit = 2**n_bits
     a, b = np.meshgrid(np.arange(limit), np.arange(limit), indexing="ij")
     keep = (a + b) < limit
     return a[keep].astype(np.int64), b[keep].astype(np.int64)
@@ -92,7 +93,7 @@ def carry_bits(a, b, n_bits=8):
     """
     a = np.asarray(a, dtype=np.int64)[:, None]
     b = np.asarray(b, dtype=np.int64)[:, None]
-    modulus = 2 ** (np.arange(n_bits, dtype=np.int64) + 1)   # 2, 4, 8, ...
+    modulus = 2 ** (np.arange(n_bits, dtype=np.int64) + 1)  # 2, 4, 8, ...
     return ((a % modulus + b % modulus) >= modulus).astype(int)
 
 
@@ -123,10 +124,15 @@ def format_addition(a, b, predicted, n_bits=8):
     """
     a, b, predicted = int(a), int(b), int(predicted)
     ok = "right" if predicted == a + b else f"WRONG (true sum {a + b})"
-    width = len(str(2 ** n_bits - 1))
-    bits = "{:0%db}" % n_bits
-    return (f"{a:>{width}} + {b:<{width}} = {predicted:<{width}}   "
-            f"{bits.format(a)} + {bits.format(b)} = {bits.format(predicted % 2 ** n_bits)}   {ok}")
+    width = len(str(2**n_bits - 1))
+
+    def bits(v):
+        return f"{v:0{n_bits}b}"
+
+    return (
+        f"{a:>{width}} + {b:<{width}} = {predicted:<{width}}   "
+        f"{bits(a)} + {bits(b)} = {bits(predicted % 2**n_bits)}   {ok}"
+    )
 
 
 def _plot_training_history(history, axes, loss_label, accuracy_label, log_loss=False, chance=None):
@@ -140,8 +146,7 @@ def _plot_training_history(history, axes, loss_label, accuracy_label, log_loss=F
     k = 50
     if len(loss) >= k:
         smooth = np.convolve(loss, np.ones(k) / k, mode="valid")
-        axes[0].plot(np.asarray(history["iteration"])[k - 1:], smooth, color="C0",
-                     label=f"mean of {k} batches")
+        axes[0].plot(np.asarray(history["iteration"])[k - 1 :], smooth, color="C0", label=f"mean of {k} batches")
     if log_loss:
         axes[0].set_yscale("log")
     axes[0].set_xlabel("iteration")
@@ -168,8 +173,9 @@ def plot_adder_history(history, axes=None):
     history -- dict with "iteration", "loss" (one per iteration) and
                "eval_iteration", "accuracy" (one per evaluation)
     """
-    return _plot_training_history(history, axes, "cross-entropy per example (nats)",
-                                  "% of held-out sums exactly right", log_loss=True)
+    return _plot_training_history(
+        history, axes, "cross-entropy per example (nats)", "% of held-out sums exactly right", log_loss=True
+    )
 
 
 def plot_hidden_vs_carry(a, carry, example=0, labels=None):
@@ -192,11 +198,11 @@ def plot_hidden_vs_carry(a, carry, example=0, labels=None):
     import matplotlib.pyplot as plt
 
     n_a, m, T_x = a.shape
-    flat_a = a.transpose(0, 2, 1).reshape(n_a, T_x * m)          # step-major, like carry.T
+    flat_a = a.transpose(0, 2, 1).reshape(n_a, T_x * m)  # step-major, like carry.T
     flat_c = np.asarray(carry, dtype=float).T.reshape(T_x * m)
     ca = flat_a - flat_a.mean(axis=1, keepdims=True)
     cc = flat_c - flat_c.mean()
-    denom = np.sqrt((ca ** 2).sum(axis=1) * (cc ** 2).sum())
+    denom = np.sqrt((ca**2).sum(axis=1) * (cc**2).sum())
     corr = np.divide(ca @ cc, denom, out=np.zeros(n_a), where=denom > 0)
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [1, 1.3]})
@@ -232,6 +238,7 @@ def plot_hidden_vs_carry(a, carry, example=0, labels=None):
 # 06_sine_wave
 # ---------------------------------------------------------------------------
 
+
 def sine_wave_data(n_train=200, n_val=50, window=50, step=0.2, horizon=200):
     """Windows of a sine wave and the sample that follows each of them.
 
@@ -251,21 +258,29 @@ def sine_wave_data(n_train=200, n_val=50, window=50, step=0.2, horizon=200):
                                   the first training / validation window
         step, window -- as given
     """
-    val_start = n_train + window                    # first sample after the last training target
+    val_start = n_train + window  # first sample after the last training target
     n_total = val_start + n_val + window + horizon
     series = np.sin(step * np.arange(n_total))
 
     def windows(start, count):
-        idx = start + np.arange(count)[:, None] + np.arange(window)[None, :]   # (count, window)
-        x = series[idx][None, :, :]                                            # (1, count, window)
-        y = series[start + window + np.arange(count)][None, :]                 # (1, count)
+        idx = start + np.arange(count)[:, None] + np.arange(window)[None, :]  # (count, window)
+        x = series[idx][None, :, :]  # (1, count, window)
+        y = series[start + window + np.arange(count)][None, :]  # (1, count)
         return x, y
 
     x_train, y_train = windows(0, n_train)
     x_val, y_val = windows(val_start, n_val)
-    return {"x_train": x_train, "y_train": y_train, "x_val": x_val, "y_val": y_val,
-            "series": series, "train_start": 0, "val_start": val_start,
-            "step": step, "window": window}
+    return {
+        "x_train": x_train,
+        "y_train": y_train,
+        "x_val": x_val,
+        "y_val": y_val,
+        "series": series,
+        "train_start": 0,
+        "val_start": val_start,
+        "step": step,
+        "window": window,
+    }
 
 
 def mse_loss(y_hat, y):
@@ -364,6 +379,7 @@ def plot_truncation_experiment(results, baseline=None):
 # 07_sequence_classification
 # ---------------------------------------------------------------------------
 
+
 def initialize_classifier_parameters(n_x, n_a, n_y, seed=0, recurrent="orthogonal", input_scale=0.1):
     """Parameters of a many-to-one RNN classifier, with a recurrent matrix that keeps signals alive.
 
@@ -395,9 +411,11 @@ def initialize_classifier_parameters(n_x, n_a, n_y, seed=0, recurrent="orthogona
 
 def adam_init(parameters):
     """State of the Adam optimiser for ``parameters``: zero first and second moments, step 0."""
-    return {"m": {k: np.zeros_like(v) for k, v in parameters.items()},
-            "v": {k: np.zeros_like(v) for k, v in parameters.items()},
-            "t": 0}
+    return {
+        "m": {k: np.zeros_like(v) for k, v in parameters.items()},
+        "v": {k: np.zeros_like(v) for k, v in parameters.items()},
+        "t": 0,
+    }
 
 
 def adam_update(parameters, gradients, state, learning_rate=0.003, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -416,8 +434,8 @@ def adam_update(parameters, gradients, state, learning_rate=0.003, beta1=0.9, be
         g = gradients["d" + name]
         state["m"][name] = beta1 * state["m"][name] + (1 - beta1) * g
         state["v"][name] = beta2 * state["v"][name] + (1 - beta2) * g * g
-        m_hat = state["m"][name] / (1 - beta1 ** t)
-        v_hat = state["v"][name] / (1 - beta2 ** t)
+        m_hat = state["m"][name] / (1 - beta1**t)
+        v_hat = state["v"][name] / (1 - beta2**t)
         parameters[name] = parameters[name] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return parameters, state
 
@@ -451,8 +469,14 @@ def plot_confusion_matrix(counts, class_names=None, ax=None, title="confusion ma
     ax.imshow(counts, cmap="Blues")
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center",
-                    color="white" if counts[i, j] > counts.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(counts[i, j]),
+                ha="center",
+                va="center",
+                color="white" if counts[i, j] > counts.max() / 2 else "black",
+            )
     ax.set_xticks(range(n))
     ax.set_xticklabels(names)
     ax.set_yticks(range(n))
@@ -471,12 +495,12 @@ def plot_classifier_history(history, chance=None, axes=None):
                "eval_iteration", "accuracy" (every evaluation)
     chance -- accuracy of a random guess, drawn as a dashed line
     """
-    return _plot_training_history(history, axes, "cross-entropy (nats)", "held-out accuracy (%)",
-                                  chance=chance)
+    return _plot_training_history(history, axes, "cross-entropy (nats)", "held-out accuracy (%)", chance=chance)
 
 
-def plot_accuracy_vs_distance(curves, chance=None, ax=None,
-                              xlabel="sequence length T_x (the informative symbol is the first)"):
+def plot_accuracy_vs_distance(
+    curves, chance=None, ax=None, xlabel="sequence length T_x (the informative symbol is the first)"
+):
     """Held-out accuracy against how far back the informative step lies.
 
     Arguments:
