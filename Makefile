@@ -63,3 +63,22 @@ lab: $(STAMP)
 
 clean:
 	rm -rf autograded feedback submitted gradebook.db demo .pytest_cache
+
+# --- a class on JupyterHub (hub/README.md); needs root --------------------------
+HUB_ROOT ?= /srv/rnn-course-hub
+
+.PHONY: hub hub-down hub-release hub-grade
+
+hub: $(STAMP)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) up
+
+hub-down: $(STAMP)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) down
+
+hub-release: $(STAMP)
+	@test -n "$(ID)" || (echo "usage: make hub-release ID=01_rnn_forward"; exit 2)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) release $(ID)
+
+hub-grade: $(STAMP)
+	@test -n "$(ID)" || (echo "usage: make hub-grade ID=01_rnn_forward"; exit 2)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) grade $(ID)
