@@ -93,27 +93,45 @@ def screenshots(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def klass():
+def klass(request):
     """The demo class, up on fresh accounts and ports; taken down afterwards whatever happens."""
     ok, why = classroom.can_create_users()
     if not ok:
         pytest.skip(f"the class's Unix users cannot be created here: {why}")
+    _T0[0] = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="rnn-hub-test-", dir="/tmp"))
     os.chmod(root, 0o755)
     prefix = f"rnnt{secrets.token_hex(2)}-"
     try:
         s = classroom.up(root, prefix=prefix, students=3, port=0, homes=root / "homes",
                          env=os.environ.get("RNN_HUB_ENV") or None, quiet=True)
+        step("class up")
         yield s
     finally:
+        step("after the flow: the permission checks")
         classroom.down(root, quiet=True)
         shutil.rmtree(root, ignore_errors=True)
         leftover = [u for u in (f"{prefix}instructor", f"{prefix}grader", f"{prefix}student1")
                     if classroom.user_exists(u)]
+        step("class down")
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            print("\n" + "\n".join(STEPS))
         assert not leftover, f"accounts left behind: {leftover}"
 
 
 # --------------------------------------------------------------------------- helpers
+
+_T0 = [time.monotonic()]
+STEPS = []
+
+
+def step(label):
+    """Record how long the step that just ended took (printed when the class is taken down)."""
+    now = time.monotonic()
+    STEPS.append(f"[hub] {now - _T0[0]:6.1f} s  {label}")
+    _T0[0] = now
+
 
 def as_student(s, user, *cmd, check=True):
     """Run a command as the student's Unix user, in their home, as their JupyterLab would."""
@@ -193,6 +211,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     released = outbound.read_text()
     assert "BEGIN SOLUTION" not in released and not [h for h in hidden if h in released]
 
+    step("the instructor released the assignment")
     # 2. Student 1, in the browser: fetch, (fill in), validate, submit.
     page = login(chromium, s, student1)
     menu = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
@@ -226,6 +245,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     submitted_row.wait_for(timeout=60_000)
     page.screenshot(path=str(screenshots / "3-student-assignments-after-submit.png"))
 
+    step("student 1 (browser): fetched, validated, submitted")
     # Student 2 (command line, own Unix user): a correct submission, then a partly wrong one.
     nbgrader = f"{s['env']}/bin/nbgrader"
     as_student(s, student2, nbgrader, "fetch_assignment", A, "--course", COURSE)
@@ -234,6 +254,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     time.sleep(1.1)                               # a later timestamp
     place_notebook(s, student2, submissions.build(REPO, A, "wrong"))
     as_student(s, student2, nbgrader, "submit", A, "--course", COURSE)
+    step("student 2 (command line): submitted twice")
     # Student 3: a hostile submission that makes every comparison pass.
     as_student(s, student3, nbgrader, "fetch_assignment", A, "--course", COURSE)
     wrong = submissions.build(REPO, A, "wrong")
@@ -245,6 +266,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     place_notebook(s, student3, wrong)
     as_student(s, student3, nbgrader, "submit", A, "--course", COURSE)
 
+    step("student 3 (command line): hostile submission")
     # 3. The instructor collects, autogrades (class grading), releases feedback.
     out = classroom.grade(s, A)
     assert "isolated" in out["grade"] and "WITHOUT ISOLATION" not in out["grade"], out["grade"]
@@ -262,6 +284,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     assert rows[student3]["integrity"] == "tampered", rows[student3]
     assert rows[student1]["integrity"] == "ok" and rows[student1]["isolated"] == "True", rows[student1]
 
+    step("the instructor collected, graded, released feedback")
     # 4. Student 1 fetches the feedback in the browser and reads it.
     refresh(page)
     fetch_feedback = submitted_row.get_by_role("button", name="Fetch Feedback")
@@ -279,12 +302,14 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     assert not [h for h in hidden if h in body], "a hidden test line reached the feedback"
     page.context.close()
 
+    step("student 1 (browser): fetched and read the feedback")
     # The instructor reaches the course's formgrader (a JupyterHub service).
     page = login(chromium, s, s["instructor"])
     page.goto(f"{classroom.url(s)}/services/{COURSE}/formgrader")
     page.get_by_text(A).first.wait_for(timeout=120_000)
     page.screenshot(path=str(screenshots / "6-instructor-formgrader.png"))
     page.context.close()
+    step("the instructor (browser): formgrader")
 
 
 def test_students_see_only_their_own(klass):
