@@ -23,6 +23,9 @@ help:
 	@echo "make bench      run the benchmarks and print their figures (minutes)"
 	@echo "make lab        start JupyterLab on the course, with nbgrader's extensions"
 	@echo "make install    create .venv/ and install the course environment"
+	@echo "make hub        (root) bring a demo class up on JupyterHub: accounts, exchange (hub/README.md)"
+	@echo "make hub-release ID=...  / make hub-grade ID=...   release / collect-grade-feedback one assignment"
+	@echo "make hub-down   stop the class and remove its accounts, homes and exchange"
 
 install: $(STAMP)
 

@@ -102,6 +102,10 @@ def save_settings(s):
     os.chmod(path, 0o600)
 
 
+class AccountError(RuntimeError):
+    """A Unix account of the class could not be created."""
+
+
 def user_exists(name):
     try:
         pwd.getpwnam(name)
@@ -316,8 +320,11 @@ def up(root=DEFAULT_ROOT, prefix="rnn-", students=2, port=8000, homes="/home", e
         build_env(s["env"])
         homes.mkdir(parents=True, exist_ok=True)
         for user in everyone:
-            subprocess.run(["useradd", "--create-home", "--home-dir", str(homes / user),
-                            "--shell", "/bin/bash", "--user-group", user], check=True)
+            made = subprocess.run(["useradd", "--create-home", "--home-dir", str(homes / user),
+                                   "--shell", "/bin/bash", "--user-group", user],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if made.returncode != 0:
+                raise AccountError(f"useradd {user} failed: {made.stdout.strip()}")
             s["created_users"].append(user)
             save_settings(s)
             os.chmod(homes / user, 0o700)
