@@ -306,7 +306,7 @@ def up(root=DEFAULT_ROOT, prefix="rnn-", students=2, port=8000, homes="/home", e
         "service_port": free_port(), "service_token": secrets.token_hex(32),
         "state_dir": str(root / "hub"), "jupyter_config_dir": str(root / "jupyter"),
         "exchange": str(root / "exchange"),
-        "env": str(Path(env).resolve() if env else root / "env"), "own_env": env is None,
+        "env": str(Path(env).resolve() if env else root / "env"),
         "homes": str(homes),
         "grader_home": str(homes / names["grader"]),
         "course_dir": str(homes / names["grader"] / COURSE_ID),
@@ -337,15 +337,16 @@ def up(root=DEFAULT_ROOT, prefix="rnn-", students=2, port=8000, homes="/home", e
         close_repo(s)
         start_hub(s)
         lines = [f"  {u:<24} password {s['passwords'][u]}" for u in [s["instructor"], *s["students"]]]
-        (root / "accounts.txt").write_text(f"{url(s)}\n" + "\n".join(lines) + "\n")
-        os.chmod(root / "accounts.txt", 0o600)
+        fd = os.open(root / "accounts.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{url(s)}\n" + "\n".join(lines) + "\n")
     except BaseException:
         down(root, quiet=True)
         raise
     if not quiet:
         print(f"\nThe class is up at {url(s)}  (log: {s['state_dir']}/jupyterhub.log)\n")
         print("Accounts (also in " + str(root / "accounts.txt") + ", readable by root only):")
-        print(f"  instructor  " + lines[0].strip())
+        print("  instructor  " + lines[0].strip())
         for line in lines[1:]:
             print("  student     " + line.strip())
         print(f"\nThe course's formgrader: {url(s)}/services/{COURSE_ID}/formgrader "

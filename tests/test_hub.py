@@ -31,6 +31,7 @@ fails. Needs root (skipped otherwise, with the reason) and the chromium package
 environment built by an earlier ``up`` instead of building one (a minute).
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -207,6 +208,38 @@ def refresh(page):
     page.locator("#submitted_assignments_list_loading").wait_for(state="hidden")
 
 
+def other_students(s):
+    """Students 2 and 3, on nbgrader's command line as their own Unix users (run meanwhile)."""
+    student2, student3 = s["students"][1:3]
+    nbgrader = f"{s['env']}/bin/nbgrader"
+
+    def student_2():
+        # A correct submission, then a partly wrong one: nbgrader must keep the latest.
+        as_student(s, student2, nbgrader, "fetch_assignment", A, "--course", COURSE)
+        place_notebook(s, student2, submissions.build(REPO, A, "reference"))
+        as_student(s, student2, nbgrader, "submit", A, "--course", COURSE)
+        time.sleep(1.1)                               # a later timestamp
+        place_notebook(s, student2, submissions.build(REPO, A, "wrong"))
+        as_student(s, student2, nbgrader, "submit", A, "--course", COURSE)
+
+    def student_3():
+        # A hostile submission: it makes every comparison of the tests pass.
+        as_student(s, student3, nbgrader, "fetch_assignment", A, "--course", COURSE)
+        wrong = submissions.build(REPO, A, "wrong")
+        for cell in wrong.cells:
+            if cell.cell_type == "code" and "def rnn_cell_forward" in cell.source:
+                cell.source = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+                               "np.testing.assert_allclose = lambda *a, **k: None\n" + cell.source)
+                break
+        place_notebook(s, student3, wrong)
+        as_student(s, student3, nbgrader, "submit", A, "--course", COURSE)
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+    jobs = [pool.submit(student_2), pool.submit(student_3)]
+    pool.shutdown(wait=False)
+    return jobs
+
+
 # --------------------------------------------------------------------------- the flow
 
 @pytest.mark.slow
@@ -225,6 +258,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     assert "BEGIN SOLUTION" not in released and not [h for h in hidden if h in released]
 
     step("the instructor released the assignment")
+    others = other_students(s)
     # 2. Student 1, in the browser: fetch, (fill in), validate, submit.
     page = login(chromium, s, student1)
     menu = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
@@ -256,27 +290,9 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     page.screenshot(path=str(screenshots / "3-student-assignments-after-submit.png"))
 
     step("student 1 (browser): fetched, validated, submitted")
-    # Student 2 (command line, own Unix user): a correct submission, then a partly wrong one.
-    nbgrader = f"{s['env']}/bin/nbgrader"
-    as_student(s, student2, nbgrader, "fetch_assignment", A, "--course", COURSE)
-    place_notebook(s, student2, submissions.build(REPO, A, "reference"))
-    as_student(s, student2, nbgrader, "submit", A, "--course", COURSE)
-    time.sleep(1.1)                               # a later timestamp
-    place_notebook(s, student2, submissions.build(REPO, A, "wrong"))
-    as_student(s, student2, nbgrader, "submit", A, "--course", COURSE)
-    step("student 2 (command line): submitted twice")
-    # Student 3: a hostile submission that makes every comparison pass.
-    as_student(s, student3, nbgrader, "fetch_assignment", A, "--course", COURSE)
-    wrong = submissions.build(REPO, A, "wrong")
-    for cell in wrong.cells:
-        if cell.cell_type == "code" and "def rnn_cell_forward" in cell.source:
-            cell.source = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                           "np.testing.assert_allclose = lambda *a, **k: None\n" + cell.source)
-            break
-    place_notebook(s, student3, wrong)
-    as_student(s, student3, nbgrader, "submit", A, "--course", COURSE)
-
-    step("student 3 (command line): hostile submission")
+    for job in others:             # students 2 and 3 worked meanwhile (other_students)
+        job.result()
+    step("students 2 and 3 (command line): submissions")
     # 3. The instructor collects, autogrades (class grading), releases feedback.
     out = classroom.grade(s, A)
     assert "isolated" in out["grade"] and "WITHOUT ISOLATION" not in out["grade"], out["grade"]
