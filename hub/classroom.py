@@ -56,6 +56,8 @@ DEV_ONLY = ("pytest", "playwright")
 # JupyterLab defaults for every user of the hub (no news pop-up over the page).
 LAB_OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # every cell of a notebook is rendered (assignments are short; find-in-page sees everything)
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 
 # Which of nbgrader's extensions each role gets (JupyterLab plugins and server extensions).
@@ -194,6 +196,7 @@ def build_env(env):
     stamp = env / ".rnn-hub-env"
     if stamp.exists() and stamp.read_text() == env_stamp():
         log(f"reusing the single-user environment {env}")
+        write_lab_overrides(env)
         return
     log(f"building the single-user environment in {env} (a minute or two) ...")
     if env.exists():
@@ -211,11 +214,17 @@ def build_env(env):
         shutil.rmtree(with_build, ignore_errors=True)
     for egg in (REPO / "utils").glob("*.egg-info"):
         shutil.rmtree(egg, ignore_errors=True)
-    settings = env / "share" / "jupyter" / "lab" / "settings"
-    settings.mkdir(parents=True, exist_ok=True)
-    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
+    write_lab_overrides(env)
     subprocess.run(["chmod", "-R", "a+rX", str(env)], check=True)
     stamp.write_text(env_stamp())
+
+
+def write_lab_overrides(env):
+    """JupyterLab's defaults for every user of the hub (users can still change them)."""
+    settings = Path(env) / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
+    os.chmod(settings / "overrides.json", 0o644)
 
 
 # --------------------------------------------------------------------------- configuration

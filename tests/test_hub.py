@@ -7,9 +7,9 @@ as a JupyterHub service), with fresh account names and free ports; then:
 
 1. the instructor generates and releases assignment 1 (``release_assignment``);
 2. student 1 logs in with Debian's Chromium (Playwright), opens nbgrader's
-   *Assignments* panel, fetches the assignment, validates it and submits it
-   (the correct solution is written into the fetched notebook by the test,
-   standing in for the student's typing); student 2 fetches and submits with
+   *Assignments* panel, fetches the assignment, opens the notebook from the
+   panel, types the correct solution into its answer cells, saves, validates
+   and submits from the panel; student 2 fetches and submits with
    nbgrader's command line as their own Unix user, twice: first a correct
    notebook, then a partly wrong one, which nbgrader must keep; student 3
    submits a notebook that replaces numpy's comparisons (tampering);
@@ -196,6 +196,35 @@ def nbgrader_menu(page):
     return sorted(t.strip() for t in items if t.strip())
 
 
+def type_solutions(page, link, shot):
+    """Open the fetched notebook from the Assignments panel, type the reference solution into
+    each answer cell as a student would, and save it."""
+    answers = nbtools.reference_solutions(nbtools.read(REPO / "source" / A / f"{A}.ipynb"))
+    release = nbtools.read(REPO / "release" / A / f"{A}.ipynb")
+    where = [(i, answers[nbtools.grade_id(c)]) for i, c in enumerate(release.cells)
+             if nbtools.grade_id(c) in answers]
+    assert where, "the assignment has no answer cells"
+    link.click()
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    cells = notebook.locator(".jp-Notebook .jp-Cell")
+    cells.nth(len(release.cells) - 1).wait_for(timeout=120_000)
+    assert cells.count() == len(release.cells)
+    for i, code in where:
+        editor = cells.nth(i).locator(".cm-content")
+        assert "YOUR CODE HERE" in editor.inner_text()
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(code)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached",
+                                                                        timeout=30_000)
+    cells.nth(where[0][0]).scroll_into_view_if_needed()
+    page.screenshot(path=str(shot))
+    page.locator(".lm-TabBar-tab", has_text="Assignments").click()
+    return dict(where)
+
+
 def open_assignments(page):
     page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
     page.get_by_role("menuitem", name="Assignment List").click()
@@ -273,21 +302,25 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     released_row.get_by_role("button", name="Fetch").click()
     fetched_row = page.locator("#fetched_assignments_list .list_item", has_text=A).first
     fetched_row.wait_for()
-    place_notebook(s, student1, submissions.build(REPO, A, "reference"))
     fetched_row.locator("a", has_text=A).first.click()     # unfold: one row per notebook
+    typed = type_solutions(page, page.locator("#fetched_assignments_list .list_item a", has_text=A).last,
+                           screenshots / "2-student-typed-the-solution.png")
+    saved = nbtools.read(Path(classroom.pwd.getpwnam(student1).pw_dir) / COURSE / A / f"{A}.ipynb")
+    assert [c.source.strip() for i, c in enumerate(saved.cells) if i in typed] == \
+        [code.strip() for code in typed.values()], "the typed solution is not what was saved"
     validate = page.locator("#fetched_assignments_list button", has_text="Validate").first
     validate.wait_for()
     validate.click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=120_000)
     text = dialog.inner_text()
-    page.screenshot(path=str(screenshots / "2-student-validate.png"))
+    page.screenshot(path=str(screenshots / "3-student-validate.png"))
     assert "Success! Your notebook passes all the tests." in text, text
     dialog.get_by_role("button").last.click()
     page.locator("#fetched_assignments_list button", has_text="Submit").first.click()
     submitted_row = page.locator("#submitted_assignments_list .list_item", has_text=A).first
     submitted_row.wait_for(timeout=60_000)
-    page.screenshot(path=str(screenshots / "3-student-assignments-after-submit.png"))
+    page.screenshot(path=str(screenshots / "4-student-assignments-after-submit.png"))
 
     step("student 1 (browser): fetched, validated, submitted")
     for job in others:             # students 2 and 3 worked meanwhile (other_students)
@@ -317,13 +350,13 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     fetch_feedback.wait_for()
     fetch_feedback.click()
     page.locator("#submitted_assignments_list a", has_text="view feedback").first.wait_for(timeout=60_000)
-    page.screenshot(path=str(screenshots / "4-student-feedback-fetched.png"))
+    page.screenshot(path=str(screenshots / "5-student-feedback-fetched.png"))
     home1 = Path(classroom.pwd.getpwnam(student1).pw_dir)
     [feedback] = list((home1 / COURSE / A / "feedback").glob(f"*/{A}.html"))
     rel = feedback.relative_to(home1)
     page.goto(f"{classroom.url(s)}/user/{student1}/files/{rel}")
     body = page.locator("body").inner_text()
-    page.screenshot(path=str(screenshots / "5-student-feedback.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "6-student-feedback.png"), full_page=False)
     assert f"{A} (Score: {max_score:.1f} / {max_score:.1f})" in body, body[:500]
     assert not [h for h in hidden if h in body], "a hidden test line reached the feedback"
     page.context.close()
@@ -339,7 +372,7 @@ def test_a_class_on_jupyterhub(klass, chromium, screenshots):
     assert set(nbgrader_menu(page)) >= {"Formgrader", "Course List"}, nbgrader_menu(page)
     page.goto(f"{classroom.url(s)}/services/{COURSE}/formgrader")
     page.get_by_text(A).first.wait_for(timeout=120_000)
-    page.screenshot(path=str(screenshots / "6-instructor-formgrader.png"))
+    page.screenshot(path=str(screenshots / "7-instructor-formgrader.png"))
     page.context.close()
     step("the instructor (browser): formgrader")
 
