@@ -249,6 +249,13 @@ def write_jupyter_config(s):
         if role == "grader":
             lines += [f"c.CourseDirectory.root = {s['course_dir']!r}",
                       f"c.CourseDirectory.course_id = {COURSE_ID!r}"]
+        else:
+            # The Validate button runs notebooks as the course configures it
+            # (grading mode, time limits, short tracebacks); users outside the
+            # grading account cannot read the course directory, so they get a
+            # copy of those settings.
+            lines += ["# The course's execution settings (from its nbgrader_config.py)."]
+            lines += [f"c.Execute.{k} = {v!r}" for k, v in course_execute_settings().items()]
         (d / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
         disabled = {f"@jupyter/nbgrader:{p}": True for p in NBGRADER_LAB if p not in enabled}
         (d / "labconfig" / "page_config.json").write_text(
@@ -258,6 +265,13 @@ def write_jupyter_config(s):
         (d / "jupyter_server_config.json").write_text(
             json.dumps({"ServerApp": {"jpserver_extensions": server}}, indent=1))
     subprocess.run(["chmod", "-R", "a+rX", str(base)], check=True)
+
+
+def course_execute_settings():
+    """The ``Execute`` section of the course's nbgrader_config.py (no paths: safe to hand out)."""
+    from traitlets.config.loader import PyFileConfigLoader
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+    return dict(config.Execute)
 
 
 def make_course_dir(s):

@@ -445,6 +445,8 @@ def test_roles_get_the_nbgrader_extensions_nbgrader_documents(tmp_path):
     assert grader["disabledExtensions"] == {}
     config = (student / "nbgrader_config.py").read_text()
     assert f"c.Exchange.root = {s['exchange']!r}" in config and "CourseDirectory.root" not in config
+    # The Validate button runs notebooks in the course's grading mode, with its time limits.
+    assert "_cg.kernel_startup()" in config and "c.Execute.timeout = " in config
     assert "CourseDirectory.root" in (tmp_path / "jupyter" / "grader" / "nbgrader_config.py").read_text()
 
 
