@@ -30,6 +30,9 @@ help:
 	@echo "make lock       re-resolve requirements/*.lock from requirements/*.in"
 	@echo "make wheel      build the student helpers' wheel into dist/"
 	@echo "make install    create .venv/ and install the course environment"
+	@echo "make hub        (root) bring a demo class up on JupyterHub: accounts, exchange (hub/README.md)"
+	@echo "make hub-release ID=...  / make hub-grade ID=...   release / collect-grade-feedback one assignment"
+	@echo "make hub-down   stop the class and remove its accounts, homes and exchange"
 
 install: $(STAMP)
 
@@ -81,6 +84,7 @@ format: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/student.in -o requirements/student.lock
 	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/dev.in -o requirements/dev.lock
+	$(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes -q requirements/hub.in -o requirements/hub.lock
 
 wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist utils
@@ -88,3 +92,22 @@ wheel: $(STAMP)
 clean:
 	rm -rf autograded feedback submitted gradebook.db gradebook.db-journal demo .pytest_cache \
 	    grades.csv gradebook_export.csv build dist utils/build utils/*.egg-info *.egg-info
+
+# --- a class on JupyterHub (hub/README.md); needs root --------------------------
+HUB_ROOT ?= /srv/rnn-course-hub
+
+.PHONY: hub hub-down hub-release hub-grade
+
+hub: $(STAMP)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) up
+
+hub-down: $(STAMP)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) down
+
+hub-release: $(STAMP)
+	@test -n "$(ID)" || (echo "usage: make hub-release ID=01_rnn_forward"; exit 2)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) release $(ID)
+
+hub-grade: $(STAMP)
+	@test -n "$(ID)" || (echo "usage: make hub-grade ID=01_rnn_forward"; exit 2)
+	$(BIN)/python hub/classroom.py --root $(HUB_ROOT) grade $(ID)

@@ -265,6 +265,15 @@ def autograde(
     return collect(course_dir, pairs, logs)
 
 
+def course_db_url(course_dir: Path) -> str:
+    """The gradebook's URL as the course's nbgrader_config.py sets it (SQLite or PostgreSQL)."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    return CourseDirectory(config=config).db_url
+
+
 def _cell_problem(cell: NotebookNode) -> str:
     """Why an autograded test cell lost its points in a way the student cannot see as a test failure."""
     for out in cell.get("outputs", []):
@@ -289,7 +298,7 @@ def collect(
     course_dir = Path(course_dir)
     logs = logs or {}
     results: list[Result] = []
-    db_url = "sqlite:///" + str(course_dir / "gradebook.db")
+    db_url = course_db_url(course_dir)
     with Gradebook(db_url) as gb:
         for student, assignment in pairs:
             code, log = logs.get(student, {}).get(assignment, (0, ""))

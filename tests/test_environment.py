@@ -110,6 +110,14 @@ def test_dev_lock_extends_student_lock_with_the_same_versions():
     assert not differ, f"student.lock and dev.lock disagree (student, dev): {differ}"
 
 
+def test_hub_lock_is_the_student_lock_plus_jupyterhub():
+    student, hub = _lock("student"), _lock("hub")
+    differ = {n: (v, hub.get(n, ("missing",))[0]) for n, (v, _) in student.items() if hub.get(n, (None,))[0] != v}
+    assert not differ, f"student.lock and hub.lock disagree (student, hub): {differ}"
+    assert hub["jupyterhub"][0] == _in_pins("hub")["jupyterhub"]
+    assert not set(hub) & (TOOLING - {"jupyterhub"})
+
+
 def test_installed_versions_are_the_locked_ones():
     wrong = []
     for name, (pinned, req) in _lock("dev").items():
