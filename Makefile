@@ -19,7 +19,7 @@ export MPLBACKEND := Agg
 help:
 	@echo "make demo       regenerate release/, grade the demo submissions, print the score table"
 	@echo "make test       run the whole test suite"
-	@echo "make test-fast  the tests that do not grade or execute notebooks (seconds)"
+	@echo "make test-fast  the tests that do not grade or execute notebooks (about a minute)"
 	@echo "make test-slow  only the grading, execution and browser tests"
 	@echo "make release    regenerate release/ from source/"
 	@echo "make grade SUBMISSIONS=dir   autograde a class (default: submitted/)"
