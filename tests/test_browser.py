@@ -42,22 +42,12 @@ from pathlib import Path
 
 import pytest
 
+from chromium import CHROMIUM, CHROMIUM_FLAGS, missing
 from rnn_course import layout, submissions
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = layout.REPO
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TOKEN = "rnn-course-browser-test"
 ASSIGNMENT = "01_rnn_forward"
 LAB = "lab_01_inside_the_rnn.ipynb"
@@ -77,25 +67,14 @@ USER_SETTINGS = {
 }
 
 
-def _in_ci():
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-def _missing(what, how):
-    message = f"{what} is needed by the browser tests; install it with `{how}`."
-    if _in_ci():
-        pytest.fail(f"CI=true and {message}", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def sync_playwright():
     if not CHROMIUM.exists():
-        _missing(f"Chromium ({CHROMIUM})", "apt-get install -y chromium")
+        missing(f"Chromium ({CHROMIUM})", "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("The playwright Python package", "make install")
+        missing("The playwright Python package", "make install")
     return sync_playwright
 
 

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import pytest
 
+from chromium import CHROMIUM, CHROMIUM_FLAGS, missing
 from rnn_course import layout, submissions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,30 +53,12 @@ import classroom  # noqa: E402
 
 A = "01_rnn_forward"
 COURSE = classroom.COURSE_ID
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def _in_ci():
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
 @pytest.fixture(scope="module")
 def chromium():
     if not CHROMIUM.exists():
-        message = f"Chromium ({CHROMIUM}) is needed; install it with `apt-get install -y chromium`."
-        if _in_ci():
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
+        missing(f"Chromium ({CHROMIUM})", "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
