@@ -55,6 +55,8 @@ LIMITS = {
     "nofile": 1024,
 }
 MODES = ("auto", "require", "off")
+# What every sandbox starts from: the system read-only, its own /dev and /proc.
+SYSTEM_VIEW = ("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc")
 
 
 def helpers_dir() -> Path:
@@ -92,13 +94,7 @@ def sandbox_available() -> tuple[bool, str]:
         else:
             probe = [
                 bwrap,
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
+                *SYSTEM_VIEW,
                 "--unshare-net",
                 "--unshare-pid",
                 "--die-with-parent",
@@ -160,13 +156,7 @@ def sandbox_command(
         "--unshare-uts",
         "--hostname",
         "grading",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
+        *SYSTEM_VIEW,
         "--perms",
         "1777",
         "--tmpfs",

@@ -34,3 +34,14 @@ def missing(what, how):
     if in_ci():
         pytest.fail(f"CI=true and {message}", pytrace=False)
     pytest.skip(message)
+
+
+def screenshot_folder(request, folder, label):
+    """Make ``folder`` empty of old screenshots and print its path (even under pytest's capture)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\n[{label}] screenshots: {folder}")
+    return folder

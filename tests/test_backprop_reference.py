@@ -152,16 +152,21 @@ def test_published_forward_figures_of_examples_c_and_d(lstm02):
     np.testing.assert_allclose(caches[1][1][1][:3], [0.82797464, 0.23009474, 0.76201118], atol=1e-8)
 
 
-def _spec_rnn_cell_inputs():
-    np.random.seed(1)
-    xt, a_prev = np.random.randn(3, 10), np.random.randn(5, 10)
-    p = {
+def _spec_rnn_parameters():
+    """The RNN parameters of the published examples, drawn next from numpy's global generator."""
+    return {
         "Wax": np.random.randn(5, 3),
         "Waa": np.random.randn(5, 5),
         "Wya": np.random.randn(2, 5),
         "ba": np.random.randn(5, 1),
         "by": np.random.randn(2, 1),
     }
+
+
+def _spec_rnn_cell_inputs():
+    np.random.seed(1)
+    xt, a_prev = np.random.randn(3, 10), np.random.randn(5, 10)
+    p = _spec_rnn_parameters()
     return xt, a_prev, p, np.random.randn(5, 10)
 
 
@@ -190,13 +195,7 @@ def test_rnn_cell_published_figures_come_from_the_bias_of_example_b(bp):
 def test_rnn_sequence_published_figures_are_right(bp):
     np.random.seed(1)
     x, a0 = np.random.randn(3, 10, 4), np.random.randn(5, 10)
-    p = {
-        "Wax": np.random.randn(5, 3),
-        "Waa": np.random.randn(5, 5),
-        "Wya": np.random.randn(2, 5),
-        "ba": np.random.randn(5, 1),
-        "by": np.random.randn(2, 1),
-    }
+    p = _spec_rnn_parameters()
     g = bp["rnn_backward"](np.random.randn(5, 10, 4), bp["rnn_forward"](x, a0, p)[2])
     np.testing.assert_allclose(g["dx"][1][2], [-2.07101689, -0.59255627, 0.02466855, 0.01483317], atol=1e-8)
     assert g["da0"][2][3] == pytest.approx(-0.3149423751266499, rel=1e-12)

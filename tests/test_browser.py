@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import CHROMIUM, CHROMIUM_FLAGS, missing
+from chromium import CHROMIUM, CHROMIUM_FLAGS, missing, screenshot_folder
 from rnn_course import layout, submissions
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -86,13 +86,7 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def screenshots(request, workdir):
     folder = Path(os.environ.get("RNN_COURSE_SCREENSHOTS") or workdir / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n[browser] screenshots: {folder}")
-    return folder
+    return screenshot_folder(request, folder, "browser")
 
 
 def _free_port():

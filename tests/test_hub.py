@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import CHROMIUM, CHROMIUM_FLAGS, missing
+from chromium import CHROMIUM, CHROMIUM_FLAGS, missing, screenshot_folder
 from rnn_course import layout, submissions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,13 +71,7 @@ def chromium():
 def screenshots(request, tmp_path_factory):
     base = os.environ.get("RNN_COURSE_SCREENSHOTS")
     folder = Path(base) / "hub" if base else tmp_path_factory.mktemp("hub") / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n[hub] screenshots: {folder}")
-    return folder
+    return screenshot_folder(request, folder, "hub")
 
 
 @pytest.fixture(scope="module")
