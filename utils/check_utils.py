@@ -8,6 +8,16 @@ Hidden tests pass ``hidden=True``: the message then describes the mismatch
 (which array, how large the difference) without printing the reference
 values, so feedback never reveals a hidden expected answer.
 
+Under autograding (``RNN_COURSE_RECORD=1``, set by the course's grader in
+its kernels and nowhere else) every check also *records* what it was given:
+one display output of type ``RECORD_MIME`` per check. The grader, in its own
+process, compares those records with the ones the reference solution
+produced on the same seeded inputs; that comparison, not anything the
+kernel decides, is the grade (``rnn_course.verdict``). ``check_reference``
+exists for that: it records a value that the grader compares with the
+reference solution's, so a hidden test needs no expected value and no
+reference implementation in the kernel.
+
 The numerical gradient check uses centred differences,
 ``(f(x + h) - f(x - h)) / 2h``, on float64 inputs, and ``rel_error`` is the
 relative error used by CS231n: ``max |a - b| / max(1e-8, |a| + |b|)``.
@@ -16,6 +26,8 @@ for less than 1e-7.
 """
 
 import builtins as _builtins
+import json as _json
+import os as _os
 
 import numpy as _np
 
@@ -39,8 +51,14 @@ _len = _builtins.len
 _float = _builtins.float
 _tuple = _builtins.tuple
 
+RECORD_ENV = "RNN_COURSE_RECORD"
+RECORD_MIME = "application/vnd.rnn-course.record+json"
+MAX_RECORDED_NUMBERS = 2_000_000  # a larger value is recorded as "too large" (and fails)
+
 __all__ = [
     "CheckFailure",
+    "check_reference",
+    "check_below",
     "check_type",
     "check_shape",
     "check_keys",
@@ -57,6 +75,10 @@ class CheckFailure(AssertionError):
     """A test expectation that was not met, with a readable explanation."""
 
 
+def _type_tuple(expected_type):
+    return expected_type if _isinstance(expected_type, _tuple) else (expected_type,)
+
+
 def _fail(message):
     raise CheckFailure(message)
 
@@ -68,8 +90,95 @@ def _fmt(value):
     return _array2string(arr, precision=8, separator=", ", threshold=60)
 
 
+def recording():
+    """True in a kernel started by the course's grader (see the module's docstring)."""
+    return _os.environ.get(RECORD_ENV) == "1"
+
+
+def encode(value, _budget=None):
+    """A JSON-able description of ``value``: numbers, arrays, strings, None,
+    sequences and mappings of those; anything else by its type's name."""
+    budget = _budget if _budget is not None else [MAX_RECORDED_NUMBERS]
+    if value is None:
+        return {"t": "none"}
+    if _isinstance(value, (bool, _np.bool_)):
+        return {"t": "bool", "v": bool(value)}
+    if _isinstance(value, str):
+        return {"t": "str", "v": value[:10_000]}
+    if _isinstance(value, (int, float, _np.integer, _np.floating)):
+        kind = "int" if _isinstance(value, (int, _np.integer)) else "float"
+        return {"t": kind, "v": int(value) if kind == "int" else _float(value)}
+    if _isinstance(value, _ndarray):
+        if value.dtype.kind not in "biuf":
+            return {"t": "other", "type": f"ndarray of {value.dtype}"}
+        budget[0] -= value.size
+        if budget[0] < 0:
+            return {"t": "toolarge"}
+        return {"t": "array", "dtype": value.dtype.kind, "shape": list(value.shape), "v": value.ravel().tolist()}
+    if _isinstance(value, (list, _tuple)):
+        budget[0] -= _len(value)
+        if budget[0] < 0:
+            return {"t": "toolarge"}
+        return {"t": "seq", "type": type(value).__name__, "v": [encode(v, budget) for v in value]}
+    if _isinstance(value, dict):
+        budget[0] -= _len(value)
+        if budget[0] < 0:
+            return {"t": "toolarge"}
+        return {"t": "map", "v": [[encode(k, budget), encode(v, budget)] for k, v in value.items()]}
+    return {"t": "other", "type": type(value).__name__}
+
+
+def record(kind, name, value, **params):
+    """Publish one record of a check (only when ``recording()``)."""
+    if not recording():
+        return
+    try:
+        payload = _json.dumps({"kind": kind, "name": name, "value": encode(value), "params": encode(params)})
+    except (TypeError, ValueError, RecursionError):
+        payload = _json.dumps({"kind": kind, "name": name, "value": {"t": "other", "type": "unencodable"}})
+    from IPython.display import publish_display_data
+
+    publish_display_data({RECORD_MIME: payload})
+
+
+def check_reference(name, value, rtol=1e-6, atol=1e-8, hint=None):
+    """Record ``value`` for the grader, who compares it with the reference solution's.
+
+    ``value`` may be a number, an array, a string, or a list, tuple or dict of
+    those: the grader compares structure (lengths, keys) and every number with
+    ``|value - reference| <= atol + rtol * |reference|``. Outside grading
+    it does nothing. Hidden tests use it, so that neither the expected values
+    nor a reference implementation ever enter the student's kernel; visible
+    tests use it too, on the whole of what they check a slice of.
+    """
+    record("reference", name, value, rtol=rtol, atol=atol, hint=hint)
+
+
+def check_below(name, value, bound, hint=None):
+    """Fail unless the number ``value`` is at most ``bound`` (a loss after training, say).
+
+    Under grading the grader checks the recorded value against the bound of
+    the course's own copy of the test. A bound, unlike a value compared with
+    the reference solution's, is easy to forge: tests use it only beside
+    ``check_reference`` checks, never alone.
+    """
+    record("below", name, value, bound=bound, hint=hint)
+    try:
+        number = _float(value)
+    except (TypeError, ValueError):
+        _fail(f"{name} should be a number, but it is a {type(value).__name__}.")
+    if not (number <= bound):
+        _fail(f"{name} is {number:.4g}, expected at most {bound:g}." + (f"\n  hint: {hint}" if hint else ""))
+
+
 def check_type(name, value, expected_type):
     """Fail unless ``value`` is an instance of ``expected_type``."""
+    record(
+        "type",
+        name,
+        [t.__name__ for t in type(value).__mro__],
+        expected=[t.__name__ for t in _type_tuple(expected_type)],
+    )
     if not _isinstance(value, expected_type):
         want = getattr(expected_type, "__name__", str(expected_type))
         _fail(f"{name} should be a {want}, but it is a {type(value).__name__}.")
@@ -83,6 +192,7 @@ def check_shape(name, value, expected_shape):
     ...
     check_utils.CheckFailure: a_next has shape (10, 5), expected (5, 10).
     """
+    record("shape", name, value, expected=list(expected_shape))
     if value is None:
         _fail(
             f"{name} is None, expected an array of shape {expected_shape}. "
@@ -96,6 +206,12 @@ def check_shape(name, value, expected_shape):
 
 def check_keys(name, mapping, expected_keys):
     """Fail unless ``mapping`` is a dict holding exactly ``expected_keys``."""
+    record(
+        "keys",
+        name,
+        sorted(map(str, mapping)) if _isinstance(mapping, dict) else mapping,
+        expected=sorted(map(str, expected_keys)),
+    )
     check_type(name, mapping, dict)
     got, want = set(mapping), set(expected_keys)
     if got != want:
@@ -109,6 +225,7 @@ def check_keys(name, mapping, expected_keys):
 
 def check_finite(name, value):
     """Fail if ``value`` holds NaN or infinity."""
+    record("finite", name, value)
     arr = _asarray(value, dtype=float)
     if not _all(_isfinite(arr)):
         _fail(f"{name} contains NaN or infinite values.")
@@ -119,7 +236,9 @@ def check_close(name, actual, expected, rtol=1e-6, atol=1e-8, hidden=False, hint
 
     The test is ``|actual - expected| <= atol + rtol * |expected|`` on every
     entry, computed here rather than with ``np.allclose`` so that a replaced
-    numpy function cannot change the outcome.
+    numpy function cannot change the outcome. Under grading the comparison
+    is made again by the grader, with the expected value of the course's
+    own copy of the test.
 
     Arguments:
     name -- what the student should look at, e.g. "a_next[4]"
@@ -127,6 +246,7 @@ def check_close(name, actual, expected, rtol=1e-6, atol=1e-8, hidden=False, hint
     hidden -- True in hidden tests: the message omits the expected values
     hint -- an optional sentence telling the student where to look
     """
+    record("close", name, actual, expected=expected, rtol=rtol, atol=atol, hidden=hidden, hint=hint)
     if actual is None:
         _fail(f"{name} is None. Did you forget to return it, or leave a `None` placeholder in place?")
     try:
@@ -177,25 +297,40 @@ def check_calls(outer, inner_name, *args, message=None, **kwargs):
     a function that re-implements the helper instead runs to the end. The
     helper is always put back.
     """
+    message = (
+        message or f"{outer.__name__} should call {inner_name} at every time step instead of repeating its computation."
+    )
+    failure = _calls_failure(outer, inner_name, args, kwargs, message)
+    record(
+        "calls",
+        f"{outer.__name__} calls {inner_name}",
+        failure is None,
+        outer=outer.__name__,
+        inner=inner_name,
+        message=message,
+    )
+    if failure is not None:
+        _fail(failure)
+
+
+def _calls_failure(outer, inner_name, args, kwargs, message):
     namespace = outer.__globals__
     if inner_name not in namespace:
-        _fail(f"{inner_name} is not defined: run the cell that defines it first.")
+        return f"{inner_name} is not defined: run the cell that defines it first."
     saved = namespace.pop(inner_name)
     try:
         outer(*args, **kwargs)
     except NameError as exc:
         if inner_name not in str(exc):
-            _fail(f"{outer.__name__} raised an unexpected NameError: {exc}")
-        return
+            return f"{outer.__name__} raised an unexpected NameError: {exc}"
+        return None
     except Exception as exc:
-        _fail(
+        return (
             f"{outer.__name__} raised {type(exc).__name__}: {exc}. Make it run correctly first (see the tests above)."
         )
     finally:
         namespace[inner_name] = saved
-    _fail(
-        message or f"{outer.__name__} should call {inner_name} at every time step instead of repeating its computation."
-    )
+    return message
 
 
 def rel_error(x, y):
@@ -255,6 +390,12 @@ def check_gradients(loss, inputs, analytic, tol=1e-7, h=1e-5, verbose=True, hidd
 
     Raises CheckFailure naming every array whose error exceeds ``tol``.
     """
+    record(
+        "gradients",
+        "the gradients of " + ", ".join(map(str, inputs)),
+        {k: analytic.get(k) for k in inputs} if _isinstance(analytic, dict) else analytic,
+        tol=tol,
+    )
     errors = {}
     for name, x in inputs.items():
         if name not in analytic or analytic[name] is None:

@@ -10,6 +10,13 @@ with nbgrader's ``Execute`` it
 * arms the integrity guard (``rnn_course.guard``) before the first cell and
   checks it after every test cell and at the end; tampering zeroes every test
   cell of the notebook;
+* decides each test cell's grade in this process, not in the kernel: the
+  checks record what the submission computed, and ``rnn_course.verdict``
+  compares those records with the reference solution's
+  (``rnn_course.reference``); a test cell keeps no output of the kernel but
+  its printed text, plus the grader's own ``CheckFailure`` when it failed, so
+  nbgrader's scoring (an error output costs the cell's points) follows the
+  grader's verdict;
 * restarts a kernel that ignored an interrupt or died, and goes on with the
   next cell;
 * writes the integrity verdict and the isolation report beside the graded
@@ -33,11 +40,13 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Unicode, default, validate
+from traitlets import Bool, Dict, Unicode, default, validate
 
-from .. import sandbox
+from .. import reference, sandbox
 from ..guard import GUARD_CELL, parse_peak
-from ..layout import is_test_cell
+from ..layout import grade_id, is_answer_cell, is_test_cell
+from ..verdict import CellVerdict, judge, take_records
+from .safe_feedback import safe_error_name
 
 if TYPE_CHECKING:
     from jupyter_client import KernelManager
@@ -46,6 +55,7 @@ INTEGRITY_FILE = ".course_integrity.json"
 SANDBOX_FILE = ".course_sandbox.json"
 KERNEL_NAME = "rnn-grading-sandbox"
 ARM_GUARD = "--IPKernelApp.exec_lines=import rnn_course.guard as _g; _g.kernel_startup(); del _g"
+VERDICT_ERROR = "CheckFailure"  # the ename of the grader's own failure output in a test cell
 
 
 class GuardedExecute(Execute):
@@ -63,6 +73,14 @@ class GuardedExecute(Execute):
         "'fsize' (largest file, bytes), 'nofile' (open files). Unset keys keep the "
         "defaults of rnn_course.sandbox.LIMITS."
     ).tag(config=True)
+    reference_run = Bool(
+        False, help="Run the instructor's notebook to collect the reference records (rnn_course.reference)."
+    )
+    reference_records = Dict(
+        default_value=None,
+        allow_none=True,
+        help="grade id -> the reference's records; default: rnn_course.reference.records() for the notebook graded.",
+    )
 
     @default("sandbox")
     def _default_sandbox(self) -> str:
@@ -84,6 +102,7 @@ class GuardedExecute(Execute):
     ) -> tuple[NotebookNode, dict[str, Any]]:
         workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
         keep = f"{(resources or {}).get('unique_key', '')}.ipynb"
+        expected = None if self.reference_run else self._reference(resources or {})
         before = snapshot(workdir)
         box = self._prepare_sandbox(workdir)
         # A guard cell after every test cell and at the end: tampering that
@@ -109,6 +128,13 @@ class GuardedExecute(Execute):
                     ", ".join(removed[:10]),
                 )
         verdict = self.verdict(guards)
+        if expected is not None:
+            flags = judge_test_cells(nb, expected)
+            if flags:
+                self.log.error("Test cells of %s did not run as written: %s", workdir, flags[0])
+                if verdict["status"] != "tampered":
+                    verdict = {**verdict, "status": "tampered", "problems": []}
+                verdict["problems"] = [*verdict["problems"], *flags]
         if verdict["status"] == "tampered":
             self.log.error("Integrity check failed for %s: %s", workdir, verdict["problems"][0])
             zero_test_cells(nb, verdict["problems"][0])
@@ -117,6 +143,17 @@ class GuardedExecute(Execute):
         write_private(Path(workdir, INTEGRITY_FILE), json.dumps(verdict))
         write_private(Path(workdir, SANDBOX_FILE), json.dumps(box["report"]))
         return nb, resources
+
+    def _reference(self, resources: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        if self.reference_records is not None:
+            return self.reference_records
+        info = resources.get("nbgrader", {})
+        if not info.get("assignment") or not info.get("notebook"):
+            raise reference.ReferenceError(
+                "GuardedExecute grades against the reference run of the notebook, but nbgrader did not say "
+                "which assignment and notebook this is (use it through nbgrader autograde)"
+            )
+        return reference.records(self.config, info["assignment"], info["notebook"], self.log)
 
     @staticmethod
     def verdict(guards: list[NotebookNode]) -> dict[str, Any]:
@@ -258,6 +295,44 @@ class GuardedExecute(Execute):
         self.kernel_name = getattr(self, "_saved_kernel_name", "")
         self._sandbox_rundir = None
         shutil.rmtree(box["specdir"], ignore_errors=True)
+
+
+def judge_test_cells(nb: NotebookNode, expected: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Grade every test cell of an executed notebook by its records (``rnn_course.verdict``).
+
+    Each test cell keeps only its printed text (for the instructor's view of
+    the autograded notebook); a failed one gets the grader's ``CheckFailure``
+    output with the course's sentence. Returns the flags: why a test cell's
+    run cannot have been its test as written.
+    """
+    sources = [c.source for c in nb.cells if is_answer_cell(c)]
+    flags = []
+    for cell in nb.cells:
+        if not is_test_cell(cell):
+            continue
+        gid = grade_id(cell) or ""
+        records = take_records(cell)
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        stopped_by = safe_error_name(errors[-1].get("ename", "")) if errors else None
+        if gid in expected:
+            result = judge(gid, expected[gid], records, sources, stopped_by)
+        else:
+            result = CellVerdict(False, "this test is not part of the assignment's reference run.")
+        cell.outputs = [
+            o for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout"
+        ]
+        if not result.passed:
+            cell.outputs.append(
+                NotebookNode(
+                    output_type="error",
+                    ename=VERDICT_ERROR,
+                    evalue=result.message,
+                    traceback=[f"{VERDICT_ERROR}: {result.message}"],
+                )
+            )
+        if result.tampered:
+            flags.append(result.tampered)
+    return flags
 
 
 def zero_test_cells(nb: NotebookNode, message: str) -> None:

@@ -44,7 +44,7 @@ BUILTIN_ERRORS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
 )
 HOW_TO_SEE = (
-    "Run this cell in your own notebook (or press Validate) to see what the visible test says; "
+    "Run the visible tests in your own notebook (or press Validate) to see the details; "
     "hidden tests check other sizes and seeds and how your code is built."
 )
 
@@ -55,18 +55,31 @@ def safe_error_name(ename: str) -> str:
 
 
 def verdict_text(cell: NotebookNode) -> str:
-    """The one line a test cell shows in feedback, made from its score and error type only."""
+    """The one line a test cell shows in feedback, made from its score and error type only.
+
+    The one message shown in full is the grader's own (``CheckFailure``,
+    written by ``GuardedExecute`` from the reference's records after it
+    removed every error output of the kernel): course text.
+    """
     meta = cell.metadata.get("nbgrader", {})
     score, points = meta.get("score"), meta.get("points", 0)
-    errors = [o.get("ename", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    names = [o.get("ename", "") for o in errors]
     got = f"{score:g} of {points:g} points" if score is not None else f"not scored automatically ({points:g} points)"
     if score is not None and score >= points and not errors:
         return f"Passed: {got}."
-    for ename in errors:
+    if "IntegrityError" in names:
+        text = COURSE_ERRORS["IntegrityError"]
+        return f"Failed (IntegrityError): {got}. {text[0].upper()}{text[1:]}."
+    for out in errors:
+        if out.get("ename") == "CheckFailure":
+            message = str(out.get("evalue", ""))
+            return f"Failed: {got}: {message} {HOW_TO_SEE}"
+    for ename in names:
         if ename in COURSE_ERRORS:
             return f"Failed ({ename}): {got}. {COURSE_ERRORS[ename][0].upper()}{COURSE_ERRORS[ename][1:]}."
     if errors:
-        return f"Failed ({safe_error_name(errors[0])}): {got}. {HOW_TO_SEE}"
+        return f"Failed ({safe_error_name(names[0])}): {got}. {HOW_TO_SEE}"
     return f"Scored {got}."
 
 
