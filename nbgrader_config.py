@@ -74,9 +74,13 @@ c.Execute.extra_arguments = [
 # Autograding runs every notebook through rnn_course.preprocessors.GuardedExecute:
 # nbgrader's Execute in a sandboxed kernel (bubblewrap: no access to the
 # course folder or the gradebook, no network, its own user id, bounded memory,
-# processes and CPU time), followed by an integrity check that takes every
-# test point away from a submission that replaced numpy's comparisons, the
-# course helpers or the builtins the tests rely on. See rnn_course/sandbox.py
+# processes and CPU time). The checks in the test cells record what the
+# submission computed; GuardedExecute then decides every test cell's grade in
+# this process, by comparing those records with the reference solution's
+# (rnn_course/verdict.py, rnn_course/reference.py), and runs an integrity
+# check that takes every test point away from a submission that replaced
+# numpy's comparisons, the course helpers or the builtins the tests rely on,
+# or whose test cells did not run as written. See rnn_course/sandbox.py
 # and rnn_course/guard.py. Isolation: GuardedExecute.sandbox ("auto",
 # "require", "off"; default: $RNN_COURSE_SANDBOX or "auto") and
 # GuardedExecute.limits (memory, processes, CPU time, file size).

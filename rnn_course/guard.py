@@ -130,7 +130,83 @@ def _protected() -> dict[str, object]:
         for meth in ("showtraceback", "_showtraceback", "run_cell", "run_code", "run_ast_nodes"):
             objs[f"IPython shell.{meth} (instance override)"] = vars(shell).get(meth)
         objs["IPython custom exception handler"] = tuple(shell.custom_exceptions) or None
+        hm = getattr(shell, "history_manager", None)
+        objs["IPython input history (store_inputs)"] = vars(hm).get("store_inputs") if hm is not None else None
+        objs["IPython code cache (compile.cache)"] = vars(shell.compile).get("cache")
+    objs["the frame-walking watch"] = _FLAGS
     return objs
+
+
+# --- less to steal: no cell source in the kernel, frame walking flagged -------
+
+_FLAGS: list[str] = []  # what the audit hook saw (read by verify())
+_STATE = {"hidden": False, "cell_file": None, "busy": False}
+HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+WATCHED_EVENTS = frozenset(
+    {"sys._getframe", "sys._current_frames", "gc.get_referrers", "gc.get_objects", "gc.get_referents"}
+)
+
+
+def _no_history(*args: object, **kwargs: object) -> None:
+    """IPython's HistoryManager.store_inputs, disabled: In, _ih and _i* never hold a cell's source."""
+
+
+def _hide_cell_sources(shell: object) -> None:
+    """No cell's source stays in the kernel: no input history, nothing in linecache.
+
+    IPython keeps every executed cell's text in ``In``/``_ih``/``_i*`` and in
+    ``linecache`` (for tracebacks); under grading a graded function could read
+    the running hidden test from either. Tracebacks then show no source lines
+    (grading prints minimal tracebacks anyway).
+    """
+    hm = getattr(shell, "history_manager", None)
+    if hm is not None:
+        hm.store_inputs = _no_history
+    compiler = shell.compile  # type: ignore[attr-defined]
+    get_name = compiler.get_code_name
+    names = getattr(compiler, "_filename_map", {})
+
+    def cache(transformed_code: str, number: int = 0, raw_code: str | None = None) -> str:
+        name = get_name(raw_code if raw_code is not None else transformed_code, transformed_code, number)
+        names[name] = number
+        if _STATE["hidden"]:
+            _STATE["cell_file"] = name
+        return name
+
+    compiler.cache = cache
+
+
+def _pre_run_cell(info: object) -> None:
+    _STATE["hidden"] = HIDDEN_MARKER in (getattr(info, "raw_cell", "") or "")
+    _STATE["cell_file"] = None
+
+
+def _post_run_cell(result: object) -> None:
+    _STATE["hidden"] = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    """Flag notebook code that walks frames or the heap while a hidden test runs."""
+    if event not in WATCHED_EVENTS or not _STATE["hidden"] or _STATE["busy"]:
+        return
+    _STATE["busy"] = True
+    try:
+        frame = sys._getframe(1)
+        stdlib = os.path.dirname(os.__file__)
+        while frame is not None and frame.f_code.co_filename.startswith(stdlib):
+            frame = frame.f_back  # inspect, traceback, ...: whoever called them
+        if frame is None:
+            return
+        filename = frame.f_code.co_filename
+        # Notebook code is compiled under IPython's cell names; the hidden test's own cell is not the culprit.
+        if _is_cell_file(filename) and filename != _STATE["cell_file"]:
+            _FLAGS.append(f"code of the notebook called {event} while a hidden test ran")
+    finally:
+        _STATE["busy"] = False
+
+
+def _is_cell_file(filename: str) -> bool:
+    return filename.startswith("<ipython-input-") or "/ipykernel_" in filename
 
 
 def kernel_startup() -> None:
@@ -149,6 +225,17 @@ def kernel_startup() -> None:
         mod = sys.modules.get(mod_name)
         if mod is not None and getattr(mod, "__file__", None):
             _HELPERS_DIR[mod_name] = Path(mod.__file__).resolve().parent
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None:
+        _hide_cell_sources(shell)
+        shell.events.register("pre_run_cell", _pre_run_cell)
+        shell.events.register("post_run_cell", _post_run_cell)
+        sys.addaudithook(_audit)
     _SNAPSHOT.clear()
     _SNAPSHOT.update(_protected())
 
@@ -177,6 +264,10 @@ def guard_report() -> list[str]:
                 changed.append("IPython's exception handling was replaced")
         elif now.get(key, None) is not value:
             changed.append(f"{key} was replaced or removed")
+    if _FLAGS:
+        changed.append(_FLAGS[0] + (f" (and {len(_FLAGS) - 1} more times)" if len(_FLAGS) > 1 else ""))
+    elif now.get("the frame-walking watch") is not _FLAGS:
+        changed.append("the frame-walking watch was replaced")
     return _module_origin_problems() + changed + _user_namespace_problems()
 
 

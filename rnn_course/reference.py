@@ -8,9 +8,11 @@ hash of everything it depends on (the source notebook and the course helpers
 the tests call), so a class is compared with one reference run per
 assignment, and an edit of the notebook or the helpers makes a new one.
 
-The cache lives in ``<course>/.course_reference/`` (or in the folder named
-by ``$RNN_COURSE_REFERENCE_CACHE``), which the kernel of a submission never
-sees: the sandbox hides the course folder. A reference solution that fails
+The cache lives in ``.course_reference/`` of this checkout (shared by every
+course graded from it, scratch courses included: the file names say what
+they depend on), else of the course folder, or in the folder named by
+``$RNN_COURSE_REFERENCE_CACHE``. The kernel of a submission never sees it:
+the sandbox hides the checkout and the course folder. A reference solution that fails
 one of its own tests is a course bug and stops grading with its name.
 """
 
@@ -28,7 +30,7 @@ from typing import Any
 
 import nbformat
 
-from .layout import grade_id, is_test_cell
+from .layout import REPO, grade_id, is_test_cell
 
 CACHE_ENV = "RNN_COURSE_REFERENCE_CACHE"
 CACHE_DIR = ".course_reference"
@@ -60,6 +62,8 @@ def cache_dir(config: Any) -> Path:
 
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
+    if (REPO / "nbgrader_config.py").exists() and os.access(REPO, os.W_OK):
+        return REPO / CACHE_DIR
     return Path(CourseDirectory(config=config).root) / CACHE_DIR
 
 
@@ -97,7 +101,7 @@ def records(config: Any, assignment: str, notebook: str, log: Any = None) -> dic
 
 
 def _run(config: Any, folder: Path, notebook: str) -> dict[str, list[dict[str, Any]]]:
-    from .preprocessors.guarded_execute import GuardedExecute
+    from .preprocessors.guarded_execute import INTEGRITY_FILE, GuardedExecute
     from .verdict import take_records
 
     with tempfile.TemporaryDirectory(prefix="rnn-reference-") as tmp:
@@ -107,6 +111,10 @@ def _run(config: Any, folder: Path, notebook: str) -> dict[str, list[dict[str, A
             nb = nbformat.read(fh, as_version=4)
         ex = GuardedExecute(config=config, reference_run=True)
         nb, _ = ex.preprocess(nb, {"metadata": {"path": str(work)}, "unique_key": notebook})
+        integrity = json.loads((work / INTEGRITY_FILE).read_text())
+    if integrity.get("status") != "ok":
+        # The guard's false alarm on the course's own notebook would zero honest students.
+        raise ReferenceError(f"the integrity guard does not accept the reference solution: {integrity}")
     out: dict[str, list[dict[str, Any]]] = {}
     for cell in nb.cells:
         if not is_test_cell(cell):

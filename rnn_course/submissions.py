@@ -3,7 +3,12 @@
 * ``reference``: the instructor's solution filled into the release notebook;
 * ``untouched``: the release notebook as a student receives it;
 * ``wrong``: the realistic wrong attempt of ``rnn_course/attempts/<assignment>.py``;
-* ``bug:<name>``: one classic bug of that file, used by the test suite.
+* ``bug:<name>``: one classic bug of that file, used by the test suite;
+* ``variant:<name>``: one correct implementation written in another style
+  (``VARIANTS`` of that file), which the test suite proves gets full marks.
+
+An edit is ``(grade_id, old text, new text)``; ``(grade_id, None, new text)``
+replaces the whole answer cell.
 """
 
 from __future__ import annotations
@@ -25,15 +30,23 @@ DEMO_VARIANTS = ("reference", "untouched", "wrong")
 def attempts(assignment: str) -> dict[str, Any]:
     path = ATTEMPTS / f"{assignment}.py"
     if not path.exists():
-        return {"WRONG": [], "BUGS": {}}
-    return runpy.run_path(str(path))
+        return {"WRONG": [], "BUGS": {}, "VARIANTS": {}, "FIRST_MESSAGE": {}}
+    found = runpy.run_path(str(path))
+    found.setdefault("VARIANTS", {})
+    found.setdefault("FIRST_MESSAGE", {})
+    return found
 
 
-def apply_edits(answers: Mapping[str, str], edits: Iterable[tuple[str, str, str]], label: str = "") -> dict[str, str]:
+def apply_edits(
+    answers: Mapping[str, str], edits: Iterable[tuple[str, str | None, str]], label: str = ""
+) -> dict[str, str]:
     answers = dict(answers)
     for gid, old, new in edits:
         if gid not in answers:
             raise KeyError(f"{label}: no answer cell {gid!r}")
+        if old is None:
+            answers[gid] = new
+            continue
         if old not in answers[gid]:
             raise ValueError(f"{label}: text to replace not found in the reference of {gid!r}:\n{old}")
         answers[gid] = answers[gid].replace(old, new, 1)
@@ -56,6 +69,8 @@ def build(course_dir: Path | str, assignment: str, variant: str) -> NotebookNode
             raise ValueError(f"{assignment} has no wrong attempt in {ATTEMPTS}")
     elif variant.startswith("bug:"):
         edits = attempts(assignment)["BUGS"][variant[4:]]
+    elif variant.startswith("variant:"):
+        edits = attempts(assignment)["VARIANTS"][variant[8:]]
     else:
         raise ValueError(f"unknown submission variant {variant!r}")
     return layout.fill(release, apply_edits(answers, edits, f"{assignment}/{variant}"))

@@ -28,6 +28,15 @@ def bug_student(assignment, bug):
     return f"bug-{assignment[:2]}-{bug}"
 
 
+def variant_cases():
+    """(assignment, variant name) for every correct-but-different implementation in rnn_course/attempts/."""
+    return [(a, v) for a in grading.available_assignments() for v in submissions.attempts(a)["VARIANTS"]]
+
+
+def variant_student(assignment, variant):
+    return f"variant-{assignment[:2]}-{variant}"
+
+
 class Graded:
     def __init__(self, course, results, assignments):
         self.course = course
@@ -54,6 +63,8 @@ def graded(tmp_path_factory):
             add(variant, a, variant=variant)
     for a, bug in bug_cases():
         add(bug_student(a, bug), a, variant="bug:" + bug)
+    for a, name in variant_cases():
+        add(variant_student(a, name), a, variant="variant:" + name)
 
     first = assignments[0]
     add("shadow", first, variant="reference", extra_files=SHADOW_FILES)

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from leaks import hidden_fragments, html_text, leaked
 from rnn_course import grading, layout, submissions
 
 pytestmark = pytest.mark.slow
@@ -77,6 +78,85 @@ def _leaking(course, channel):
     nb = _append(course, "rnn_cell_forward", code)
     nb.cells.append(nbformat.v4.new_code_cell("print('STASH', _STASH)"))
     return nb
+
+
+# A wrong rnn_cell_forward (zeros), and code written against the grader, placed
+# before it in the same answer cell. The first three scored full marks when the
+# verdict was decided in the kernel; the two next never worked; the forgeries
+# write the records they guess the grader wants.
+WRONG_CELL = (
+    "def rnn_cell_forward(xt, a_prev, parameters):\n"
+    "    n_a, m = a_prev.shape\n"
+    "    n_y = parameters['Wya'].shape[0]\n"
+    "    return np.zeros((n_a, m)), np.full((n_y, m), 1.0 / n_y), (np.zeros((n_a, m)), a_prev, xt, parameters)\n"
+)
+ATTACKS = {
+    "attack-ast-transformer": (
+        "import ast\n"
+        "class _Nothing(ast.NodeTransformer):\n"
+        "    def visit_Module(self, node):\n"
+        "        return ast.Module(body=[ast.Pass()], type_ignores=[])\n"
+        "get_ipython().ast_transformers.append(_Nothing())\n"
+    ),
+    "attack-input-transformer": (
+        "def _skip_checks(lines):\n"
+        "    text = ''.join(lines)\n"
+        "    return ['pass\\n'] if 'check_' in text or 'assert' in text else lines\n"
+        "get_ipython().input_transformers_post.append(_skip_checks)\n"
+    ),
+    "attack-run-cell": (
+        "_shell = get_ipython()\n"
+        "_run_cell = _shell.run_cell\n"
+        "def _forgiving(cell, *args, **kwargs):\n"
+        "    body = '\\n'.join('    ' + line for line in cell.splitlines()) or '    pass'\n"
+        "    return _run_cell('try:\\n' + body + '\\nexcept BaseException:\\n    pass', *args, **kwargs)\n"
+        "_shell.run_cell = _forgiving\n"
+    ),
+    "attack-custom-exc": "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n",
+    "attack-post-run-cell": (
+        "def _clear(result):\n    result.error_in_exec = None\nget_ipython().events.register('post_run_cell', _clear)\n"
+    ),
+    # the visible test's expected rows, copied into an otherwise wrong answer
+    "forged-visible-values": (
+        "_ROW4 = [0.59584544, 0.18141802, 0.61311866, 0.99808218, 0.85016201,\n"
+        "         0.99980978, -0.18887155, 0.99815551, 0.6531151, 0.82872037]\n"
+        "_ROW1 = [0.9888161, 0.01682021, 0.21140899, 0.36817467, 0.98988387,\n"
+        "         0.88945212, 0.36920224, 0.9966312, 0.9982559, 0.17746526]\n"
+        "_wrong_cell = None\n"
+    ),
+    # records published by the answer itself, made up to look like passing checks
+    "forged-raw-records": (
+        "import json\n"
+        "from IPython.display import publish_display_data\n"
+        "from check_utils import RECORD_MIME, encode\n"
+        "def _forge(name, value):\n"
+        "    publish_display_data({RECORD_MIME: json.dumps({'kind': 'reference', 'name': name,\n"
+        "                          'value': encode(value), 'params': encode({'rtol': 1e9, 'atol': 1e9})})})\n"
+    ),
+}
+
+
+def _attack(course, student):
+    code = ATTACKS[student] + WRONG_CELL
+    if student == "forged-visible-values":
+        code += (
+            "_wrong_cell = rnn_cell_forward\n"
+            "def rnn_cell_forward(xt, a_prev, parameters):\n"
+            "    a, y, cache = _wrong_cell(xt, a_prev, parameters)\n"
+            "    if a.shape == (5, 10) and y.shape == (2, 10):\n"
+            "        a[4], y[1] = _ROW4, _ROW1\n"
+            "    return a, y, (a,) + tuple(cache[1:])\n"
+        )
+    if student == "forged-raw-records":
+        code += (
+            "_wrong_cell = rnn_cell_forward\n"
+            "def rnn_cell_forward(xt, a_prev, parameters):\n"
+            "    a, y, cache = _wrong_cell(xt, a_prev, parameters)\n"
+            "    for name in ('a_next', 'yt_pred', 'cache'):\n"
+            "        _forge(name, 0)\n"
+            "    return a, y, cache\n"
+        )
+    return layout.fill(_release(course), {**_answers(course), "rnn_cell_forward": code})
 
 
 def _copy_cell(cell):
@@ -161,6 +241,8 @@ def build_cases(course):
         _leaking(course, f"import re; raise type({name}, (Exception,), {{}})(_cell())"),
         {},
     )
+    for student in ATTACKS:
+        cases[student] = (_attack(course, student), {})
     deleted = nbformat.from_dict(ref)
     deleted.cells = [c for c in deleted.cells if not _is_test(c)]
     cases["deleted-tests"] = (deleted, {})
@@ -433,6 +515,23 @@ def test_tampering_gets_no_points_and_is_flagged(bad, student):
     assert r.integrity == "tampered", (r.integrity, r.problems)
     assert r.score == 0, _cells(r)
     assert any(p.startswith("INTEGRITY") for p in r.problems)
+
+
+@pytest.mark.parametrize("student", list(ATTACKS))
+def test_code_written_against_the_grader_earns_nothing(bad, student):
+    """The verdict is the grader's: a wrong rnn_cell_forward earns none of its points, whatever
+    the submission does to IPython or however it forges records; changed test runs are flagged."""
+    r = bad.by[student]
+    assert r.status == "graded", r.problems
+    cells = _cells(r)
+    assert cells["test_rnn_cell_forward"] == 0 and cells["test_rnn_cell_forward_hidden"] == 0, cells
+    if student in ("attack-ast-transformer", "attack-input-transformer", "attack-run-cell", "attack-custom-exc"):
+        assert r.integrity == "tampered", (r.integrity, r.problems)
+        assert r.score == 0, cells
+    feedback = html_text(grading.feedback_path(bad.course, student, A))
+    secrets = hidden_fragments(layout.source_notebook(A, bad.course), _release(bad.course))
+    assert not leaked(secrets, feedback)
+    assert "Failed" in feedback
 
 
 def test_tampering_is_explained_in_feedback(bad):

@@ -4,7 +4,7 @@ Every test here reads the one shared grading run of the ``graded`` fixture.
 """
 
 import pytest
-from conftest import bug_cases, bug_student
+from conftest import bug_cases, bug_student, variant_cases, variant_student
 
 from leaks import hidden_fragments, html_text, leaked
 from rnn_course import grading, layout
@@ -24,6 +24,25 @@ def test_reference_solution_gets_full_marks(graded, assignment):
     assert r.max_score > 0
     assert r.score == r.max_score, f"lost points: {_cells(r)}\n{r.log[-2000:]}"
     assert not r.problems
+
+
+@pytest.mark.parametrize(("assignment", "variant"), variant_cases())
+def test_correct_code_written_differently_gets_full_marks(graded, assignment, variant):
+    """Every correct-but-different implementation of rnn_course/attempts/<id>.py (VARIANTS)."""
+    r = graded[variant_student(assignment, variant), assignment]
+    assert r.status == "graded", r.problems
+    assert r.score == r.max_score, f"{variant} lost points: {_cells(r)}"
+    assert r.integrity == "ok", r.problems
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_function_has_a_correct_variant(assignment):
+    """Each answer cell is rewritten in another style by at least one VARIANT."""
+    from rnn_course import submissions
+
+    answers = set(layout.reference_solutions(layout.source_notebook(assignment)))
+    covered = {gid for edits in submissions.attempts(assignment)["VARIANTS"].values() for gid, _, _ in edits}
+    assert answers <= covered, f"no correct-but-different variant for {sorted(answers - covered)}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -25,6 +25,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from rnn_course import grading, guard, layout, sandbox
 from rnn_course.preprocessors import GuardedExecute, SafeDeduplicateIds, SafeOverwriteCells
 from rnn_course.preprocessors.guarded_execute import INTEGRITY_FILE, SANDBOX_FILE
+from rnn_course.verdict import take_records
 
 
 def _graded(source, grade_id, points=1, solution=False):
@@ -171,6 +172,10 @@ def test_feedback_keeps_only_scores_verdicts_and_the_students_own_outputs(tmp_pa
     timed = _scored(_graded("while True: pass", "test_slow", points=1), 0)
     timed.outputs = [_error("CellTimeoutError")]
     graded.cells.append(timed)
+    # the grader's own verdict (GuardedExecute removed every error output of the kernel)
+    judged = _scored(_graded("check_reference('a', f())", "test_judged", points=2), 0)
+    judged.outputs = [_error("CheckFailure", "a does not match the reference solution. Hint: look at f.")]
+    graded.cells.append(judged)
 
     pre = SafeFeedback()
     pre.config.CourseDirectory.root = str(tmp_path)
@@ -178,9 +183,10 @@ def test_feedback_keeps_only_scores_verdicts_and_the_students_own_outputs(tmp_pa
     text = json.dumps(nb)
     assert "secret" not in text and "Secret" not in text
     assert nb.cells[0].outputs == [] and nb.cells[1].outputs[0].text == "my own plot\n"
-    assert nb.cells[2].outputs[0].text.startswith("Failed (an error): 0 of 2 points. Run this cell")
+    assert nb.cells[2].outputs[0].text.startswith("Failed (an error): 0 of 2 points. Run the visible tests")
     assert nb.cells[3].outputs[0].text == "Passed: 3 of 3 points.\n"
     assert nb.cells[4].outputs[0].text.startswith("Failed (CellTimeoutError): 0 of 1 points. The cell ran longer")
+    assert nb.cells[5].outputs[0].text.startswith("Failed: 0 of 2 points: a does not match the reference solution. Hint")
 
 
 def test_only_builtin_and_course_error_names_are_shown():
@@ -222,14 +228,21 @@ def test_peak_line_round_trip(capsys):
 # --- GuardedExecute (real kernels, isolation off: the sandbox has its own tests) --
 
 
-def _execute(nb, tmp_path, **traits):
-    pre = GuardedExecute(sandbox="off", timeout=60, **traits)
-    workdir = tmp_path / "work"
-    workdir.mkdir()
+def _execute(nb, tmp_path, reference_nb=None, **traits):
+    """Run ``nb`` as grading does, judged against the records of ``reference_nb`` (default: ``nb`` itself)."""
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     old = os.environ.copy()
     os.environ.update(env)
     try:
+        ref_dir = tmp_path / "reference"
+        ref_dir.mkdir(exist_ok=True)
+        ref_nb, _ = GuardedExecute(sandbox="off", timeout=60, reference_run=True).preprocess(
+            nbformat.from_dict(reference_nb or nb), {"metadata": {"path": str(ref_dir)}}
+        )
+        expected = {layout.grade_id(c): take_records(c) for c in ref_nb.cells if layout.is_test_cell(c)}
+        pre = GuardedExecute(sandbox="off", timeout=60, reference_records=expected, **traits)
+        workdir = tmp_path / "work"
+        workdir.mkdir(exist_ok=True)
         nb, _ = pre.preprocess(nb, {"metadata": {"path": str(workdir)}})
     finally:
         os.environ.clear()
@@ -241,26 +254,128 @@ def _errors(cell):
     return [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
 
 
+def _messages(cell):
+    return [o.evalue for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+TEST_F = _graded("from check_utils import check_close\ncheck_close('f()', f(), 1)", "test_f")
+
+
 def test_guarded_execute_passes_an_honest_notebook(tmp_path):
-    nb = _notebook(
-        _graded("import numpy as np\ndef f():\n    return 1", "f", solution=True),
-        _graded("assert np.allclose(f(), 1)", "test_f"),
-    )
+    nb = _notebook(_graded("import numpy as np\ndef f():\n    return 1", "f", solution=True), TEST_F)
     nb, verdict, report = _execute(nb, tmp_path)
     assert verdict["status"] == "ok" and verdict["kernel_peak_rss_kb"] > 0
     assert report == {"isolated": False, "reason": "turned off (RNN_COURSE_SANDBOX=off)"}
     assert len(nb.cells) == 2 and _errors(nb.cells[1]) == []  # the guard cells are gone again
+    assert all(o.output_type == "stream" for o in nb.cells[1].outputs)  # no record is left in the notebook
 
 
 def test_guarded_execute_zeroes_every_test_cell_after_tampering(tmp_path):
-    nb = _notebook(
-        _graded("import numpy as np\nnp.allclose = lambda *a, **k: True\ndef f():\n    return 0", "f", solution=True),
-        _graded("assert np.allclose(f(), 1)", "test_f"),
-        _graded("assert True", "test_other"),
+    good = _notebook(
+        _graded("import numpy as np\ndef f():\n    return 1", "f", solution=True),
+        TEST_F,
+        _graded("from check_utils import check_close\ncheck_close('one', 1, 1)", "test_other"),
     )
-    nb, verdict, _ = _execute(nb, tmp_path)
+    nb = nbformat.from_dict(good)
+    nb.cells[0].source = "import numpy as np\nnp.allclose = lambda *a, **k: True\ndef f():\n    return 0"
+    nb, verdict, _ = _execute(nb, tmp_path, reference_nb=good)
     assert verdict["status"] == "tampered" and "numpy.allclose" in verdict["problems"][0]
-    assert _errors(nb.cells[1]) == ["IntegrityError"] and _errors(nb.cells[2]) == ["IntegrityError"]
+    assert "IntegrityError" in _errors(nb.cells[1]) and "IntegrityError" in _errors(nb.cells[2])
+
+
+def _good_and_bad(
+    bad_solution,
+    test_source="from check_utils import check_close, check_reference\n"
+    "check_close('f()', f(), 1)\ncheck_reference('f() again', f())",
+):
+    good = _notebook(_graded("def f():\n    return 1", "f", solution=True), _graded(test_source, "test_f"))
+    bad = nbformat.from_dict(good)
+    bad.cells[0].source = bad_solution
+    return good, bad
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        # every later cell's body replaced by `pass` (an IPython AST transformer)
+        "import ast\nclass T(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
+        "        return ast.Module(body=[ast.Pass()], type_ignores=[])\nget_ipython().ast_transformers.append(T())",
+        # every later cell that checks anything turned into `pass` (an input transformer)
+        "get_ipython().input_transformers_post.append("
+        "lambda lines: ['pass\\n'] if any('check_' in l or 'assert' in l for l in lines) else lines)",
+        # every later cell run inside try/except (run_cell replaced)
+        "_sh = get_ipython()\n_orig = _sh.run_cell\n"
+        "def _wrapped(cell, *a, **k):\n"
+        "    body = '\\n'.join('    ' + l for l in cell.splitlines()) or '    pass'\n"
+        "    return _orig('try:\\n' + body + '\\nexcept BaseException:\\n    pass', *a, **k)\n"
+        "_sh.run_cell = _wrapped",
+    ],
+    ids=["ast_transformer", "input_transformer", "run_cell_wrapper"],
+)
+def test_a_test_cell_that_did_not_run_as_written_scores_zero_and_is_flagged(tmp_path, attack):
+    good, bad = _good_and_bad(attack + "\ndef f():\n    return 0")
+    nb, verdict, _ = _execute(bad, tmp_path, reference_nb=good)
+    assert _errors(nb.cells[1]), "the test cell kept its points"
+    assert verdict["status"] == "tampered", verdict
+
+
+def test_a_forged_record_earns_nothing(tmp_path):
+    # A wrong f, and a wrapper that, in test cells, publishes the records it guesses the grader
+    # wants (the visible expected value, copied from the test's text) instead of running the test.
+    forge = (
+        "import json, re\nfrom IPython.display import publish_display_data\nfrom check_utils import RECORD_MIME, encode\n"
+        "_sh = get_ipython()\n_orig = _sh.run_cell\n"
+        "def _forged(cell, *a, **k):\n"
+        "    if 'check_' not in cell:\n        return _orig(cell, *a, **k)\n"
+        "    for kind, name, value in re.findall(r\"(close|reference)\\('([^']*)', f\\(\\)(?:, (\\d+))?\", cell):\n"
+        "        publish_display_data({RECORD_MIME: json.dumps({'kind': kind.replace('reference', 'reference'), "
+        "'name': name, 'value': encode(1), 'params': encode({'expected': 1})})})\n"
+        "    return _orig('pass', *a, **k)\n"
+        "_sh.run_cell = _forged\n"
+        "def f():\n    return 0"
+    )
+    good, bad = _good_and_bad(
+        forge,
+        "from check_utils import check_close, check_reference\n"
+        "check_close('f()', f(), 1)\ncheck_reference('f() squared', f() ** 2 + 41)",
+    )
+    nb, verdict, _ = _execute(bad, tmp_path, reference_nb=good)
+    assert _errors(nb.cells[1]), "the forged records earned the points"
+    assert "CheckFailure" in _errors(nb.cells[1]) or verdict["status"] == "tampered"
+
+
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)",
+        "get_ipython().events.register('post_run_cell', lambda result: None)",
+    ],
+    ids=["set_custom_exc", "post_run_cell"],
+)
+def test_exception_handlers_and_hooks_do_not_earn_points(tmp_path, harmless):
+    good, bad = _good_and_bad(harmless + "\ndef f():\n    return 0")
+    nb, _, _ = _execute(bad, tmp_path, reference_nb=good)
+    assert _errors(nb.cells[1])
+
+
+def test_the_kernel_keeps_no_cell_source_and_flags_frame_walking(tmp_path):
+    spy = (
+        "import sys, linecache\n"
+        "def f():\n"
+        "    ns = get_ipython().user_ns\n"
+        "    here = [ns['In'][-1:], ns['_ih'][-1:], ns.get('_i'), sys._getframe(1).f_code.co_filename]\n"
+        "    here.append(''.join(linecache.getlines(here[-1])))\n"
+        "    print('SEEN', here)\n"
+        "    return 1"
+    )
+    hidden = "from check_utils import check_reference\n### BEGIN HIDDEN TESTS\n_secret = 'HIDDEN-LINE'\ncheck_reference('f()', f())\n### END HIDDEN TESTS"
+    good = _notebook(_graded("def f():\n    return 1", "f", solution=True), _graded(hidden, "test_f"))
+    bad = nbformat.from_dict(good)
+    bad.cells[0].source = spy
+    nb, verdict, _ = _execute(bad, tmp_path, reference_nb=good)
+    printed = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
+    assert "SEEN" in printed and "HIDDEN-LINE" not in printed
+    assert verdict["status"] == "tampered" and "sys._getframe" in " ".join(verdict["problems"])
 
 
 def test_sandbox_and_limits_are_validated_traits():

@@ -44,7 +44,7 @@ from traitlets import Bool, Dict, Unicode, default, validate
 
 from .. import reference, sandbox
 from ..guard import GUARD_CELL, parse_peak
-from ..layout import grade_id, is_answer_cell, is_test_cell
+from ..layout import grade_id, is_test_cell
 from ..verdict import CellVerdict, judge, take_records
 from .safe_feedback import safe_error_name
 
@@ -103,6 +103,8 @@ class GuardedExecute(Execute):
         workdir = (resources or {}).get("metadata", {}).get("path") or os.getcwd()
         keep = f"{(resources or {}).get('unique_key', '')}.ipynb"
         expected = None if self.reference_run else self._reference(resources or {})
+        self._grader_outputs: list[NotebookNode] = []  # outputs this process added (never the kernel's)
+        self._timed_out: list[tuple[NotebookNode, NotebookNode]] = []
         before = snapshot(workdir)
         box = self._prepare_sandbox(workdir)
         # A guard cell after every test cell and at the end: tampering that
@@ -127,9 +129,11 @@ class GuardedExecute(Execute):
                     "Removed what the submission's code left beside the notebook (never passed on in feedback): %s",
                     ", ".join(removed[:10]),
                 )
+        for cell, stopped in self._timed_out:
+            cell.outputs = [*cell.get("outputs", []), stopped]
         verdict = self.verdict(guards)
         if expected is not None:
-            flags = judge_test_cells(nb, expected)
+            flags = judge_test_cells(nb, expected, self._grader_outputs)
             if flags:
                 self.log.error("Test cells of %s did not run as written: %s", workdir, flags[0])
                 if verdict["status"] != "tampered":
@@ -197,6 +201,20 @@ class GuardedExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
+    async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None) -> Any:
+        # Known here for certain (never from the kernel): this cell ran out of time.
+        reply = await super()._async_handle_timeout(timeout, cell)
+        if cell is not None:
+            stopped = NotebookNode(
+                output_type="error",
+                ename="CellTimeoutError",
+                evalue=f"the cell ran longer than {timeout} s and was interrupted",
+                traceback=[f"CellTimeoutError: the cell ran longer than {timeout} s and was interrupted"],
+            )
+            self._grader_outputs.append(stopped)
+            self._timed_out.append((cell, stopped))
+        return reply
+
     def preprocess_cell(
         self, cell: NotebookNode, resources: dict[str, Any], index: int
     ) -> tuple[NotebookNode, dict[str, Any]]:
@@ -216,14 +234,14 @@ class GuardedExecute(Execute):
             if rundir is not None and (rundir / "kernel.log").exists():
                 tail = (rundir / "kernel.log").read_text(errors="replace")[-2000:]
                 self.log.error("Last lines of the kernel's log:\n%s", tail)
-            cell.outputs = list(cell.get("outputs", [])) + [
-                NotebookNode(
-                    output_type="error",
-                    ename="DeadKernelError" if dead else "CellTimeoutError",
-                    evalue=f"the kernel {what}; it was restarted, so the cells after this one ran in a fresh kernel",
-                    traceback=[f"The kernel {what} and was restarted."],
-                )
-            ]
+            stopped = NotebookNode(
+                output_type="error",
+                ename="DeadKernelError" if dead else "CellTimeoutError",
+                evalue=f"the kernel {what}; it was restarted, so the cells after this one ran in a fresh kernel",
+                traceback=[f"The kernel {what} and was restarted."],
+            )
+            self._grader_outputs.append(stopped)
+            cell.outputs = [*cell.get("outputs", []), stopped]
             self._restart_kernel()
             return cell, self.resources
 
@@ -297,15 +315,20 @@ class GuardedExecute(Execute):
         shutil.rmtree(box["specdir"], ignore_errors=True)
 
 
-def judge_test_cells(nb: NotebookNode, expected: dict[str, list[dict[str, Any]]]) -> list[str]:
+def judge_test_cells(
+    nb: NotebookNode, expected: dict[str, list[dict[str, Any]]], grader_outputs: list[NotebookNode] = ()
+) -> list[str]:
     """Grade every test cell of an executed notebook by its records (``rnn_course.verdict``).
 
     Each test cell keeps only its printed text (for the instructor's view of
-    the autograded notebook); a failed one gets the grader's ``CheckFailure``
+    the autograded notebook) and the outputs the grader itself added
+    (``grader_outputs``: a timeout, a dead kernel); a failed one gets the grader's ``CheckFailure``
     output with the course's sentence. Returns the flags: why a test cell's
     run cannot have been its test as written.
     """
-    sources = [c.source for c in nb.cells if is_answer_cell(c)]
+    # Every code cell the student could write, in notebook order (answer cells whose
+    # metadata was stripped included): the structure tests read the last definition.
+    sources = [c.source for c in nb.cells if c.get("cell_type") == "code" and not is_test_cell(c)]
     flags = []
     for cell in nb.cells:
         if not is_test_cell(cell):
@@ -314,13 +337,13 @@ def judge_test_cells(nb: NotebookNode, expected: dict[str, list[dict[str, Any]]]
         records = take_records(cell)
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         stopped_by = safe_error_name(errors[-1].get("ename", "")) if errors else None
+        ours = [o for o in cell.get("outputs", []) if any(o is g for g in grader_outputs)]
         if gid in expected:
             result = judge(gid, expected[gid], records, sources, stopped_by)
         else:
             result = CellVerdict(False, "this test is not part of the assignment's reference run.")
-        cell.outputs = [
-            o for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout"
-        ]
+        printed = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+        cell.outputs = printed + ours
         if not result.passed:
             cell.outputs.append(
                 NotebookNode(
