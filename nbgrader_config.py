@@ -63,12 +63,16 @@ c.Execute.startup_timeout = 120
 # Validate button) set RNN_COURSE_GRADING=1 before the first cell.
 # rnn_utils.grading_mode() reads it, and the notebooks with a long training
 # run use it to train for fewer iterations; no test is weakened, the tests run
-# their own short, seeded checks either way. (Autograding also arms the
+# their own short, seeded checks either way. Progress bars are text bars
+# there. (Autograding also arms the
 # integrity guard there: rnn_course.preprocessors.GuardedExecute.)
 c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
     "--InteractiveShell.xmode=Minimal",
     "--IPKernelApp.exec_lines=import os as _os; _os.environ['RNN_COURSE_GRADING'] = '1'; del _os",
+    # tqdm.auto's widget bars would be frozen at "0%" in any static copy of the
+    # notebook: under grading they are plain text bars.
+    "--IPKernelApp.exec_lines=import tqdm.auto as _a, tqdm.std as _s; _a.tqdm, _a.trange = _s.tqdm, _s.trange; del _a, _s",
 ]
 
 # Autograding runs every notebook through rnn_course.preprocessors.GuardedExecute:

@@ -245,10 +245,10 @@ def _module_origin_problems() -> list[str]:
     for mod_name in HELPER_MODULES:
         mod = sys.modules.get(mod_name)
         if mod is not None and Path(getattr(mod, "__file__", "") or "").resolve().parent != _HELPERS_DIR.get(mod_name):
-            problems.append(f"{mod_name} was not loaded from the course helpers ({mod.__file__})")
+            problems.append(f"{mod_name} was not loaded from the course helpers")
     np_mod = sys.modules.get("numpy")
     if np_mod is not None and "site-packages" not in str(getattr(np_mod, "__file__", "")):
-        problems.append(f"numpy was not loaded from the installed package ({np_mod.__file__})")
+        problems.append("numpy was not loaded from the installed package")
     return problems
 
 
