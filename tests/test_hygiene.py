@@ -1,6 +1,7 @@
 """Notebook hygiene: no outputs in sources, release/ fresh and free of secrets, stable grade ids."""
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -100,16 +101,54 @@ def test_test_cells_are_documented_and_worth_points(assignment):
             )
 
 
+RETIRED_MARKER = "# --- retired"
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _listed_grade_ids():
+    """The active and the retired grade ids of tests/grade_ids.txt.
+
+    One id per line; ``#`` starts a comment. The ids after the line that
+    starts with RETIRED_MARKER are retired: removed from the notebooks on
+    purpose, each with a note on its line saying when (a date) and why.
+    """
+    active, retired, section = set(), {}, "active"
+    for line in (Path(__file__).parent / "grade_ids.txt").read_text().splitlines():
+        if line.startswith(RETIRED_MARKER):
+            section = "retired"
+            continue
+        entry, _, note = line.partition("#")
+        entry = entry.strip()
+        if not entry:
+            continue
+        assert entry not in active and entry not in retired, f"{entry} is listed twice in tests/grade_ids.txt"
+        if section == "active":
+            active.add(entry)
+        else:
+            retired[entry] = note.strip()
+    return active, retired
+
+
 def test_grade_ids_are_stable():
-    """Grade ids are what the gradebook keys on: tests/grade_ids.txt lists them; never rename one."""
-    listed = set((Path(__file__).parent / "grade_ids.txt").read_text().split())
+    """Grade ids are what the gradebook keys on: tests/grade_ids.txt lists them; never rename one.
+
+    A retired id may be missing from the notebooks, but no notebook may ever use it again:
+    the gradebooks of past classes may hold scores under it."""
+    active, retired = _listed_grade_ids()
     current = set()
     for a in ASSIGNMENTS:
         for cell in _source(a).cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if gid:
                 current.add(f"{a}/{gid}")
-    missing = {x for x in listed if x.split("/")[0] in ASSIGNMENTS} - current
-    assert not missing, f"released grade ids were renamed or removed: {sorted(missing)}"
-    new = current - listed
+    reused = current & set(retired)
+    assert not reused, f"retired grade ids can never be used again: {sorted(reused)}"
+    missing = {x for x in active if x.split("/")[0] in ASSIGNMENTS} - current
+    assert not missing, (
+        f"released grade ids were renamed or removed: {sorted(missing)} "
+        "(to remove one on purpose, move it to the retired section of tests/grade_ids.txt with a dated note)"
+    )
+    undated = [gid for gid, note in retired.items() if not DATE_RE.search(note)]
+    assert not undated, f"a retired grade id needs a note saying when (YYYY-MM-DD) and why: {undated}"
+    new = current - active
     assert not new, f"add the new grade ids to tests/grade_ids.txt: {sorted(new)}"
