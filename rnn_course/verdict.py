@@ -216,22 +216,22 @@ def evaluate(ref: dict[str, Any], got: dict[str, Any], sources: Sequence[str]) -
         want = tuple(int(n) for n in params.get("expected", ()))
         if isinstance(value, np.ndarray) and value.shape == want:
             return None
-        return f"{name} should be a numpy array of shape {want}."
+        return f"{name}: a numpy array of shape {want} was expected."
     if kind == "type":
         want = set(params.get("expected", ()))
         if isinstance(value, list) and want & {str(v) for v in value}:
             return None
-        return f"{name} should be a {' or '.join(sorted(want))}."
+        return f"{name}: a {' or '.join(sorted(want))} was expected."
     if kind == "keys":
         want = sorted(params.get("expected", ()))
         if isinstance(value, list) and sorted(map(str, value)) == want:
             return None
-        return f"{name} should be a dict with exactly the keys {', '.join(want)}."
+        return f"{name}: a dict with exactly the keys {', '.join(want)} was expected."
     if kind == "finite":
         arr = _numeric(value)
         if arr is not None and np.all(np.isfinite(arr)):
             return None
-        return f"{name} should hold finite numbers (no NaN or infinity)."
+        return f"{name}: finite numbers were expected (no NaN or infinity)."
     if kind == "below":
         number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         if number is None and isinstance(value, np.ndarray) and value.size == 1:
@@ -241,7 +241,7 @@ def evaluate(ref: dict[str, Any], got: dict[str, Any], sources: Sequence[str]) -
                 return None
         except (TypeError, ValueError):
             pass
-        return f"{name} should be at most {params.get('bound')}.{hint}"
+        return f"{name}: at most {params.get('bound')} was expected.{hint}"
     if kind == "close":
         try:
             check_close(
@@ -249,12 +249,12 @@ def evaluate(ref: dict[str, Any], got: dict[str, Any], sources: Sequence[str]) -
             )
             return None
         except CheckFailure:
-            return f"{name} is not what was expected.{hint}"
+            return f"{name}: not what was expected.{hint}"
         except Exception:
-            return f"{name} is not what was expected."
+            return f"{name}: not what was expected."
     if kind == "reference":
         why = same(value, decode(ref.get("value")), float(params.get("rtol", 1e-6)), float(params.get("atol", 1e-8)))
-        return None if why is None else f"{name} does not match the reference solution on this test's example.{hint}"
+        return None if why is None else f"{name}: not what the reference solution gives on this test's example.{hint}"
     if kind == "gradients":
         want = decode(ref.get("value"))
         tol = float(params.get("tol", 1e-7))
