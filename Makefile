@@ -91,7 +91,7 @@ wheel: $(STAMP)
 
 clean:
 	rm -rf autograded feedback submitted gradebook.db gradebook.db-journal demo .pytest_cache \
-	    grades.csv gradebook_export.csv build dist utils/build utils/*.egg-info *.egg-info
+	    grades.csv gradebook_export.csv build dist utils/build utils/*.egg-info *.egg-info .course_reference
 
 # --- a class on JupyterHub (hub/README.md); needs root --------------------------
 HUB_ROOT ?= /srv/rnn-course-hub

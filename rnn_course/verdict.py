@@ -42,7 +42,7 @@ from .layout import MAGIC_LINE_RE
 
 # Checks that raise in the kernel exactly when the grader's comparison fails:
 # a run that records anything after one of these failed was changed.
-DECIDED_IN_KERNEL = frozenset({"shape", "close", "keys", "type", "finite", "below"})
+DECIDED_IN_KERNEL = frozenset({"shape", "close", "keys", "type", "finite", "below", "true"})
 
 # What the student is told when a test stopped early, by the (trusted) name
 # of the error the grader itself recorded.
@@ -232,6 +232,8 @@ def evaluate(ref: dict[str, Any], got: dict[str, Any], sources: Sequence[str]) -
         if arr is not None and np.all(np.isfinite(arr)):
             return None
         return f"{name}: finite numbers were expected (no NaN or infinity)."
+    if kind == "true":
+        return None if value is True else str(params.get("message") or f"{name}: the test's condition does not hold.")
     if kind == "below":
         number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         if number is None and isinstance(value, np.ndarray) and value.size == 1:

@@ -46,14 +46,35 @@ def first_failure(assignment: str, variant: str, workdir) -> tuple[str, str] | N
     return None
 
 
+def _run(case):
+    assignment, bug, workdir = case
+    return (assignment, bug), first_failure(assignment, f"bug:{bug}", workdir)
+
+
+@pytest.fixture(scope="module")
+def first_failures(tmp_path_factory):
+    """(assignment, bug) -> first failure, every classic bug run once, one kernel per core at a time."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    os.environ["RNN_COURSE_GRADING"] = "1"  # as the Validate button runs it
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    root = tmp_path_factory.mktemp("hints")
+    cases = [(a, bug, root / f"{a}-{bug}") for a, bug in _cases()]
+    try:
+        with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            return dict(pool.map(_run, cases))
+    finally:
+        os.environ.pop("RNN_COURSE_GRADING", None)
+
+
 @pytest.mark.parametrize(("assignment", "bug"), _cases())
-def test_the_first_failing_visible_test_names_the_cause(assignment, bug, tmp_path, monkeypatch):
-    expected = submissions.attempts(assignment)["FIRST_MESSAGE"].get(bug)
-    monkeypatch.setenv("RNN_COURSE_GRADING", "1")  # as the Validate button runs it
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    if bug not in submissions.attempts(assignment)["FIRST_MESSAGE"]:
+def test_the_first_failing_visible_test_names_the_cause(first_failures, assignment, bug):
+    table = submissions.attempts(assignment)["FIRST_MESSAGE"]
+    if bug not in table:
         pytest.fail(f"{assignment}: the classic bug {bug!r} has no entry in FIRST_MESSAGE")
-    got = first_failure(assignment, f"bug:{bug}", tmp_path / "work")
+    expected, got = table[bug], first_failures[assignment, bug]
     if expected is None:
         assert got is None, f"{bug}: FIRST_MESSAGE says no visible test fails, but {got[0]} does: {got[1]!r}"
         return

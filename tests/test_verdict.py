@@ -165,3 +165,32 @@ def test_a_malformed_record_fails():
     records = take_records(cell)
     assert records == [{"kind": "malformed", "name": ""}] and len(cell["outputs"]) == 1
     assert not judge("t", REFERENCE[:1], records, []).passed
+
+
+def test_every_check_makes_exactly_one_record(monkeypatch):
+    """A failed check followed by a second record of the same call would look like tampering."""
+    import check_utils
+
+    made = []
+    monkeypatch.setattr(check_utils, "record", lambda *a, **k: made.append(a[0]))
+    calls = [
+        lambda: check_utils.check_keys("g", {"a": 1}, ["a", "b"]),
+        lambda: check_utils.check_keys("g", [1], ["a"]),
+        lambda: check_utils.check_shape("a", np.zeros(2), (3,)),
+        lambda: check_utils.check_type("c", [], tuple),
+        lambda: check_utils.check_close("x", [1.0], [2.0]),
+        lambda: check_utils.check_finite("x", [np.nan]),
+        lambda: check_utils.check_below("loss", 3.0, 1.0),
+        lambda: check_utils.check_true("cache", False, "cache should hold 4 entries"),
+    ]
+    for call in calls:
+        made.clear()
+        with pytest.raises(check_utils.CheckFailure):
+            call()
+        assert len(made) == 1, made
+
+
+def test_a_true_check_shows_the_reference_message():
+    ref = rec("true", "cache length", True, message="cache should hold 4 entries")
+    assert evaluate(ref, rec("true", "cache length", True, message="forged"), []) is None
+    assert evaluate(ref, rec("true", "cache length", False, message="forged"), []) == "cache should hold 4 entries"

@@ -59,6 +59,7 @@ __all__ = [
     "CheckFailure",
     "check_reference",
     "check_below",
+    "check_true",
     "check_type",
     "check_shape",
     "check_keys",
@@ -171,6 +172,21 @@ def check_below(name, value, bound, hint=None):
         _fail(f"{name} is {number:.4g}, expected at most {bound:g}." + (f"\n  hint: {hint}" if hint else ""))
 
 
+def check_true(name, condition, message):
+    """Fail with ``message`` unless ``condition`` holds (a visible test's plain-language check).
+
+    Use it instead of ``assert`` in test cells: under grading the grader
+    shows ``message`` as the course wrote it (an assert's message, computed in
+    the student's kernel, is never shown). Keep ``message`` free of computed
+    values: the grader shows the one the reference solution's run produced.
+    A true/false record is easy to forge, so it may only stand beside checks
+    of values.
+    """
+    record("true", name, bool(condition), message=message)
+    if not condition:
+        _fail(message)
+
+
 def check_type(name, value, expected_type):
     """Fail unless ``value`` is an instance of ``expected_type``."""
     record(
@@ -212,7 +228,8 @@ def check_keys(name, mapping, expected_keys):
         sorted(map(str, mapping)) if _isinstance(mapping, dict) else mapping,
         expected=sorted(map(str, expected_keys)),
     )
-    check_type(name, mapping, dict)
+    if not _isinstance(mapping, dict):  # (not check_type: one check, one record)
+        _fail(f"{name} should be a dict, but it is a {type(mapping).__name__}.")
     got, want = set(mapping), set(expected_keys)
     if got != want:
         parts = []
