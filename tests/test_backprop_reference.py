@@ -125,15 +125,15 @@ HIDDEN_INPUTS = (
 
 
 def _hidden_inputs(gid):
-    """The (upstream gradients..., cache) a hidden test cell of 03 passes to the student's function."""
+    """The (upstream gradients..., cache) a hidden test cell of 03 passes to the student's function, and the
+    (upstream gradients..., cache) it passes to the cell that function calls, when it checks that cell first."""
     cell = layout.cells_by_id(layout.source_notebook("03_backprop", REPO))[gid]
     code, sep, _ = cell.source.partition("del _make_inputs")
     assert sep, f"{gid} should build its inputs with _make_inputs and delete it"
     ns = layout.reference_namespace("03_backprop", REPO)  # the imports: numpy and the seeded examples
     exec(compile(code, f"<03_backprop: {gid}>", "exec"), ns)  # noqa: S102  (the course's own notebook)
-    if "_cases" in ns:
-        return [case[1:] for case in ns["_cases"]]
-    return [(ns["_da"], ns["_caches"])]
+    cases = [case[1:] for case in ns["_cases"]] if "_cases" in ns else [(ns["_da"], ns["_caches"])]
+    return cases, ns.get("_cell_case")  # (the inputs of the cell a sequence test checks first, or None)
 
 
 def _assert_same(got, want, where):
@@ -152,7 +152,15 @@ def _assert_same(got, want, where):
 @needs_notebooks
 @pytest.mark.parametrize("gid", HIDDEN_INPUTS)
 def test_hidden_tests_build_the_caches_of_the_given_forward_passes(bp, gid):
-    for case in _hidden_inputs(gid):
+    cases, cell_case = _hidden_inputs(gid)
+    if cell_case is not None:  # a sequence test checks the cell it calls first
+        cache = cell_case[-1]
+        if "lstm" in gid:
+            want = bp["lstm_cell_forward"](cache[8], cache[2], cache[3], cache[9])[3]
+        else:
+            want = bp["rnn_cell_forward"](cache[2], cache[1], cache[3])[2]
+        _assert_same(cache, want, f"{gid}: the cell's inputs")
+    for case in cases:
         cache = case[-1]
         if "lstm_cell" in gid:  # (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
             want = bp["lstm_cell_forward"](cache[8], cache[2], cache[3], cache[9])[3]

@@ -186,7 +186,9 @@ def test_feedback_keeps_only_scores_verdicts_and_the_students_own_outputs(tmp_pa
     assert nb.cells[2].outputs[0].text.startswith("Failed (an error): 0 of 2 points. Run the visible tests")
     assert nb.cells[3].outputs[0].text == "Passed: 3 of 3 points.\n"
     assert nb.cells[4].outputs[0].text.startswith("Failed (CellTimeoutError): 0 of 1 points. The cell ran longer")
-    assert nb.cells[5].outputs[0].text.startswith("Failed: 0 of 2 points: a does not match the reference solution. Hint")
+    assert (
+        nb.cells[5].outputs[0].text.startswith("Failed: 0 of 2 points: a does not match the reference solution. Hint")
+    )
 
 
 def test_only_builtin_and_course_error_names_are_shown():

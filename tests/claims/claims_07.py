@@ -122,3 +122,76 @@ CLAIMS += [
         "Gaussian W_aa with input weights 0.1: runs that learn",
     ),
 ]
+
+# section 7: watching the gradient vanish (gradient_norms_per_step before any training)
+CLAIMS += [
+    Claim(
+        NB,
+        r"between\s+\$([\d.]+) \\times 10\^\{-6\}\$ and [\d.]+ of the gradient reaches step 1",
+        r"input weights 0\.5: between ([\d.]+)e-06 and",
+        "smallest share of the gradient reaching step 1, input weights 0.5 (times 1e-6)",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"\\times 10\^\{-6\}\$ and ([\d.]+) of the gradient reaches step 1",
+        r"input weights 0\.5: between [\d.e-]+ and ([\d.]+) of the gradient",
+        "largest share of the gradient reaching step 1, input weights 0.5",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"With input weights 0\.1, between\s+([\d.]+) and [\d.]+ of it gets there",
+        r"input weights 0\.1: between ([\d.]+) and",
+        "smallest share of the gradient reaching step 1, input weights 0.1",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"With input weights 0\.1, between\s+[\d.]+ and ([\d.]+) of it gets there",
+        r"input weights 0\.1: between [\d.]+ and ([\d.]+) of the gradient",
+        "largest share of the gradient reaching step 1, input weights 0.1",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"with small inputs passes on between ([\d.]+) and",
+        r"orthogonal W_aa with input weights 0\.1: between ([\d.]+) and",
+        "smallest share reaching step 1, orthogonal W_aa and input weights 0.1",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"with small inputs passes on between [\d.]+ and ([\d.]+),",
+        r"orthogonal W_aa with input weights 0\.1: between [\d.]+ and ([\d.]+)",
+        "largest share reaching step 1, orthogonal W_aa and input weights 0.1",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"magnitude, up to ([\d.]+) \(a share above 1",
+        r"gaussian W_aa with input weights 0\.1: between [\d.]+ and ([\d.]+)",
+        "largest share reaching step 1, Gaussian W_aa and input weights 0.1",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"Its smallest share, ([\d.]+), the smallest of all eight",
+        r"input weights 0\.1, the smallest share: gaussian W_aa, seed \d \(([\d.]+)\)",
+        "the smallest share with input weights 0.1 (a Gaussian W_aa)",
+        rel=0.05,
+    ),
+    Claim(
+        NB,
+        r"inputs, belongs to seed (\d): the one run",
+        r"input weights 0\.1, the smallest share: gaussian W_aa, seed (\d)",
+        "the seed of the smallest share with input weights 0.1",
+    ),
+    Claim(
+        NB,
+        r"the task \(it ends at (\d+)%\)",
+        r"input weights 0\.1, the smallest share: .*?held-out accuracy ([\d.]+)% after training",
+        "held-out accuracy of the run with the smallest share",
+        abs=1.5,
+    ),
+]
